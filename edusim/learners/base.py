@@ -1,0 +1,107 @@
+"""The learner-model interface: batched, functional, seeded.
+
+A learner model simulates ``n`` learners at once. Its state is a dataclass of arrays whose
+leading axis is the learner; methods take the state and return a new one, so one model object
+serves any number of independent batches. Items are indices into the model's item space
+(for curriculum-based models: ``curriculum.all_items``, practice items first).
+
+Random draws come from ``rng``: a :class:`numpy.random.Generator` or an
+:class:`edusim.streams.LearnerStreams` (environments use the latter so that a batch of N equals
+N batches of one). Only ``rng.random(size)`` and ``rng.standard_normal(size)`` are used, always
+with the learner as the leading axis of ``size``.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from abc import ABC, abstractmethod
+from typing import Any, Generic, Protocol, TypeVar
+
+import numpy as np
+
+__all__ = ["LearnerModel", "RandomSource", "select_state", "where_state"]
+
+
+class RandomSource(Protocol):
+    """What learner models need from a random generator."""
+
+    def random(self, size: Any) -> np.ndarray: ...
+
+    def standard_normal(self, size: Any) -> np.ndarray: ...
+
+
+State = TypeVar("State")
+
+
+class LearnerModel(ABC, Generic[State]):
+    """Simulates a batch of learners answering items and learning from them.
+
+    Subclasses set ``n_skills`` and ``n_items`` and implement the abstract methods.
+    """
+
+    n_skills: int
+    n_items: int
+
+    @abstractmethod
+    def init_state(self, n: int, rng: RandomSource) -> State:
+        """Fresh state for ``n`` learners drawn from the model's population."""
+
+    @abstractmethod
+    def p_correct_matrix(self, state: State, items: np.ndarray) -> np.ndarray:
+        """Probability that each learner answers each of ``items`` (shape ``(m,)``): ``(n, m)``."""
+
+    @abstractmethod
+    def p_correct(self, state: State, items: np.ndarray) -> np.ndarray:
+        """Probability that learner ``j`` answers ``items[j]`` correctly: shape ``(n,)``."""
+
+    @abstractmethod
+    def update(
+        self, state: State, items: np.ndarray, correct: np.ndarray, rng: RandomSource
+    ) -> State:
+        """State after learner ``j`` practised ``items[j]`` and answered ``correct[j]``.
+
+        One call is one time step for every learner in the batch (forgetting runs per step).
+        """
+
+    @abstractmethod
+    def mastery(self, state: State) -> np.ndarray:
+        """Mastery per skill in ``[0, 1]``: shape ``(n, n_skills)``."""
+
+    def respond(self, state: State, items: np.ndarray, rng: RandomSource) -> np.ndarray:
+        """Sampled responses (bool, shape ``(n,)``) of each learner to its item."""
+        p = self.p_correct(state, items)
+        return rng.random((p.shape[0],)) < p
+
+    def expected_score(self, state: State, items: np.ndarray, weights: np.ndarray) -> np.ndarray:
+        """Expected weighted test score of each learner on ``items``: shape ``(n,)``."""
+        return (self.p_correct_matrix(state, items) * weights[None, :]).sum(axis=1)
+
+    def check_items(self, items: np.ndarray) -> np.ndarray:
+        """``items`` as an int array, or a ``ValueError`` naming the first bad index."""
+        items = np.asarray(items)
+        if items.dtype.kind not in "iu":
+            raise ValueError(f"item indices must be integers, got dtype {items.dtype}")
+        bad = (items < 0) | (items >= self.n_items)
+        if bad.any():
+            raise ValueError(
+                f"item index {int(items[bad][0])} out of range [0, {self.n_items}) "
+                f"for {type(self).__name__}"
+            )
+        return items.astype(np.int64, copy=False)
+
+
+def where_state(mask: np.ndarray, new: State, old: State) -> State:
+    """Per learner, ``new`` where ``mask`` is true and ``old`` elsewhere (dataclass states)."""
+    values = {}
+    for f in dataclasses.fields(new):  # type: ignore[arg-type]
+        a, b = getattr(new, f.name), getattr(old, f.name)
+        m = mask.reshape((-1,) + (1,) * (np.ndim(a) - 1))
+        values[f.name] = np.where(m, a, b)
+    return type(new)(**values)
+
+
+def select_state(state: State, index: np.ndarray | slice) -> State:
+    """The learners ``index`` selects, as a smaller state."""
+    return type(state)(
+        **{f.name: getattr(state, f.name)[index] for f in dataclasses.fields(state)}  # type: ignore[arg-type]
+    )

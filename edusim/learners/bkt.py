@@ -1,0 +1,184 @@
+"""Bayesian Knowledge Tracing as a batched simulator (Corbett & Anderson 1995).
+
+Each learner knows or does not know each skill. Answering an item succeeds with probability
+``1 - slip`` when every skill it needs is known and ``guess`` otherwise, both shifted on the
+logit scale by the item's difficulty. Practising an item teaches each of its unknown skills
+with probability ``learn``, scaled by the learner's learning-rate multiplier, and by
+``prereq_gate`` while any prerequisite of that skill is unknown. Every step, each known skill
+is forgotten with probability ``forget``.
+
+Example:
+    >>> import numpy as np
+    >>> from edusim.curriculum import Curriculum, SkillGraph
+    >>> model = BKTLearner(Curriculum.from_graph(SkillGraph.chain(3), seed=0))
+    >>> rng = np.random.default_rng(0)
+    >>> state = model.init_state(4, rng)
+    >>> p = model.p_correct(state, np.array([0, 1, 2, 3]))
+    >>> bool(((0 <= p) & (p <= 1)).all())
+    True
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from edusim.curriculum import Curriculum
+from edusim.numeric import logit, sigmoid
+from edusim.learners.base import LearnerModel, RandomSource
+
+__all__ = ["BKTParams", "BKTState", "BKTLearner"]
+
+
+@dataclass(frozen=True)
+class BKTParams:
+    """BKT parameters; scalars apply to every skill, arrays give one value per skill.
+
+    Attributes:
+        p_init: Probability that a skill is known at the start.
+        p_learn: Probability of learning a practised, unknown skill in one step.
+        p_guess: Probability of answering right without the skills (item of difficulty 0).
+        p_slip: Probability of answering wrong with the skills (item of difficulty 0).
+        p_forget: Probability per step that a known skill is forgotten.
+        prereq_gate: Multiplier on ``p_learn`` while a prerequisite is unknown (0 blocks).
+        learn_rate_sd: Population heterogeneity: the standard deviation of the log of each
+            learner's learning-rate multiplier (0 makes all learners alike).
+        init_from_prerequisites: When true, a skill can only be known initially if all its
+            prerequisites are.
+    """
+
+    p_init: float | tuple[float, ...] = 0.1
+    p_learn: float | tuple[float, ...] = 0.2
+    p_guess: float | tuple[float, ...] = 0.2
+    p_slip: float | tuple[float, ...] = 0.1
+    p_forget: float | tuple[float, ...] = 0.0
+    prereq_gate: float = 0.1
+    learn_rate_sd: float = 0.0
+    init_from_prerequisites: bool = True
+
+    def __post_init__(self) -> None:
+        for name in ("p_init", "p_learn", "p_guess", "p_slip", "p_forget"):
+            value = np.asarray(getattr(self, name), dtype=np.float64)
+            if ((value < 0) | (value > 1)).any() or not np.isfinite(value).all():
+                raise ValueError(f"BKTParams.{name} must lie in [0, 1], got {value}")
+            if value.ndim:
+                object.__setattr__(self, name, tuple(float(v) for v in value))
+        for name in ("p_guess", "p_slip"):
+            if (np.asarray(getattr(self, name)) >= 1).any() or (
+                np.asarray(getattr(self, name)) <= 0
+            ).any():
+                raise ValueError(f"BKTParams.{name} must lie strictly inside (0, 1)")
+        guess, slip = np.asarray(self.p_guess), np.asarray(self.p_slip)
+        if (guess + slip >= 1).any():
+            raise ValueError("BKTParams needs p_guess + p_slip < 1 (else knowing does not help)")
+        if not 0 <= self.prereq_gate <= 1:
+            raise ValueError(f"prereq_gate must lie in [0, 1], got {self.prereq_gate}")
+        if self.learn_rate_sd < 0:
+            raise ValueError(f"learn_rate_sd must be >= 0, got {self.learn_rate_sd}")
+
+    def per_skill(self, name: str, n_skills: int) -> np.ndarray:
+        """Parameter ``name`` broadcast to one float per skill."""
+        value = np.asarray(getattr(self, name), dtype=np.float64)
+        if value.ndim and value.shape != (n_skills,):
+            raise ValueError(f"BKTParams.{name} has {value.size} values for {n_skills} skills")
+        return np.broadcast_to(value, (n_skills,)).copy()
+
+
+@dataclass
+class BKTState:
+    """Batched BKT state.
+
+    Attributes:
+        known: ``(n, K)`` bool, which skills each learner knows.
+        learn_scale: ``(n,)`` learning-rate multiplier per learner.
+    """
+
+    known: np.ndarray
+    learn_scale: np.ndarray
+
+
+class BKTLearner(LearnerModel[BKTState]):
+    """Batched BKT learners over a curriculum's skills and items.
+
+    Args:
+        curriculum: Skills, prerequisites and items (item ``i`` is ``curriculum.all_items[i]``).
+        params: Model parameters.
+    """
+
+    def __init__(self, curriculum: Curriculum, params: BKTParams | None = None) -> None:
+        self.params = params or BKTParams()
+        self.curriculum = curriculum
+        bank = curriculum.all_items
+        self.n_skills = curriculum.n_skills
+        self.n_items = len(bank)
+        self.q_matrix = bank.q_matrix(curriculum.graph)
+        self._prereq = curriculum.graph.prerequisite_matrix().astype(np.float32)
+        k = self.n_skills
+        p = {n: self.params.per_skill(n, k) for n in ("p_init", "p_learn", "p_guess", "p_slip")}
+        self.p_init, self.p_learn = p["p_init"], p["p_learn"]
+        self.p_forget = self.params.per_skill("p_forget", k)
+        # Item-level guess and slip: the mean of the item's skills, shifted by its difficulty.
+        counts = self.q_matrix.sum(axis=1)
+        difficulty = bank.difficulties()
+        guess = (self.q_matrix @ logit(p["p_guess"])) / counts - difficulty
+        slip = (self.q_matrix @ logit(p["p_slip"])) / counts + difficulty
+        self.item_guess = sigmoid(guess)
+        self.item_slip = sigmoid(slip)
+        # Knowing helps: keep guess + slip < 1 on every item, even very hard ones.
+        excess = np.maximum(self.item_guess + self.item_slip - 0.98, 0.0)
+        self.item_guess -= excess / 2
+        self.item_slip -= excess / 2
+        self.item_gap = 1.0 - self.item_slip - self.item_guess
+        self._forgets = bool((self.p_forget > 0).any())
+
+    def init_state(self, n: int, rng: RandomSource) -> BKTState:
+        known = rng.random((n, self.n_skills)) < self.p_init[None, :]
+        if self.params.init_from_prerequisites:
+            # Walk skills in topological order: a skill stays known only if its prerequisites are.
+            graph = self.curriculum.graph
+            for skill in graph.topological_order():
+                k = graph.index(skill)
+                pre = np.flatnonzero(self._prereq[:, k])
+                if pre.size:
+                    known[:, k] &= known[:, pre].all(axis=1)
+        scale = np.exp(self.params.learn_rate_sd * rng.standard_normal((n,)))
+        return BKTState(known=known, learn_scale=scale)
+
+    def _all_known(self, known: np.ndarray, q: np.ndarray) -> np.ndarray:
+        return ~(q & ~known).any(axis=-1)
+
+    def p_correct(self, state: BKTState, items: np.ndarray) -> np.ndarray:
+        items = self.check_items(items)
+        ready = self._all_known(state.known, self.q_matrix[items])
+        return self.item_guess[items] + self.item_gap[items] * ready
+
+    def p_correct_matrix(self, state: BKTState, items: np.ndarray) -> np.ndarray:
+        items = self.check_items(items)
+        q = self.q_matrix[items]
+        if (q.sum(axis=1) == 1).all():
+            ready = state.known[:, q.argmax(axis=1)]
+        else:
+            ready = self._all_known(state.known[:, None, :], q[None, :, :])
+        return self.item_guess[items][None, :] + self.item_gap[items][None, :] * ready
+
+    def update(
+        self, state: BKTState, items: np.ndarray, correct: np.ndarray, rng: RandomSource
+    ) -> BKTState:
+        items = self.check_items(items)
+        known = state.known
+        n = known.shape[0]
+        practised = self.q_matrix[items]
+        # Prerequisite gate: a skill with an unknown prerequisite is learned at a reduced rate.
+        unmet = (~known).astype(np.float32) @ self._prereq > 0
+        rate = self.p_learn[None, :] * np.where(unmet, self.params.prereq_gate, 1.0)
+        rate = np.minimum(rate * state.learn_scale[:, None], 1.0)
+        learned = practised & ~known & (rng.random((n, self.n_skills)) < rate)
+        known = known | learned
+        if self._forgets:
+            forgotten = known & (rng.random((n, self.n_skills)) < self.p_forget[None, :])
+            known = known & ~forgotten
+        return BKTState(known=known, learn_scale=state.learn_scale)
+
+    def mastery(self, state: BKTState) -> np.ndarray:
+        return state.known.astype(np.float64)

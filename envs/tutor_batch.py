@@ -1,0 +1,165 @@
+"""The batched tutoring simulation behind ``edusim/Tutor-v0`` and its vector form.
+
+:class:`TutorBatch` holds N learners of one learner model over one curriculum, what a teacher
+can observe of them, and their post-test scores. The single environment is a batch of one and
+the vector environment a batch of N, so the two share every line of dynamics.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from edusim.curriculum import Curriculum, load_builtin
+from edusim.learners import LearnerModel, make, where_state
+from edusim.streams import LearnerStreams
+
+__all__ = ["TutorConfig", "TutorBatch", "InvalidActionError", "resolve_curriculum"]
+
+
+class InvalidActionError(ValueError):
+    """An action that is not a valid item index."""
+
+
+def resolve_curriculum(curriculum: str | Curriculum) -> Curriculum:
+    """A :class:`Curriculum` from itself, a built-in name, or a JSON file path."""
+    if isinstance(curriculum, Curriculum):
+        return curriculum
+    if str(curriculum).endswith(".json"):
+        return Curriculum.load(curriculum)
+    return load_builtin(str(curriculum))
+
+
+@dataclass(frozen=True)
+class TutorConfig:
+    """Knobs shared by the single and vector tutoring environments.
+
+    Attributes:
+        curriculum: A :class:`Curriculum`, a built-in name or a JSON path.
+        learner: Registered learner-model name (``edusim.learners.names()``) or a model.
+        learner_params: Parameters for the learner model (e.g. ``{"p_learn": 0.3}``).
+        heterogeneity: Population spread: the learner's ``learn_rate_sd`` (BKT) or
+            ``ability_sd`` (logistic); ``None`` keeps the model's own value.
+        window: Number of recent responses per skill the success rate is computed over.
+        attempts_cap: Attempts per skill at which the attempts feature saturates at 1.
+        time_scale: Steps at which the elapsed-time feature saturates at 1.
+        observe_mastery: Append the hidden mastery per skill to the observation.
+    """
+
+    curriculum: str | Curriculum = "fractions"
+    learner: str | LearnerModel = "bkt"
+    learner_params: dict | None = None
+    heterogeneity: float | None = None
+    window: int = 5
+    attempts_cap: int = 20
+    time_scale: int = 200
+    observe_mastery: bool = False
+
+    def build(self) -> tuple[Curriculum, LearnerModel]:
+        """The curriculum and learner model these settings describe."""
+        curriculum = resolve_curriculum(self.curriculum)
+        if isinstance(self.learner, LearnerModel):
+            return curriculum, self.learner
+        params = dict(self.learner_params or {})
+        if self.heterogeneity is not None:
+            key = {"bkt": "learn_rate_sd", "logistic": "ability_sd"}.get(self.learner)
+            if key is None:
+                raise ValueError(f"heterogeneity is not defined for learner {self.learner!r}")
+            params[key] = self.heterogeneity
+        return curriculum, make(self.learner, curriculum, **params)
+
+
+class TutorBatch:
+    """N simulated learners being tutored; every array has the learner as leading axis."""
+
+    def __init__(self, config: TutorConfig, n: int) -> None:
+        if config.window < 1 or config.attempts_cap < 1 or config.time_scale < 1:
+            raise ValueError("window, attempts_cap and time_scale must be >= 1")
+        self.config = config
+        self.curriculum, self.model = config.build()
+        self.n = n
+        self.n_skills = self.curriculum.n_skills
+        self.n_actions = self.curriculum.n_items
+        self.q_matrix = self.curriculum.q_matrix
+        self.test_items = self.curriculum.test_item_indices()
+        self.test_weights = self.curriculum.test_weights()
+        self.obs_size = 2 * self.n_skills + 1 + (self.n_skills if config.observe_mastery else 0)
+        self.streams = LearnerStreams(np.zeros(n, dtype=np.uint64))
+        self.state = None
+        k, w = self.n_skills, config.window
+        self.history = np.full((n, k, w), -1, dtype=np.int8)  # -1 empty, else 0/1
+        self.cursor = np.zeros((n, k), dtype=np.int64)
+        self.recent_correct = np.zeros((n, k), dtype=np.int64)
+        self.recent_count = np.zeros((n, k), dtype=np.int64)
+        self.attempts = np.zeros((n, k), dtype=np.int64)
+        self.steps = np.zeros(n, dtype=np.int64)
+        self.score = np.zeros(n)
+
+    # -- lifecycle -----------------------------------------------------------------------
+    def reset(self, mask: np.ndarray, keys: np.ndarray) -> None:
+        """Start new learners (drawn with ``keys``) where ``mask`` is true."""
+        self.streams.rekey(mask, keys)
+        fresh = self.model.init_state(self.n, self.streams)
+        self.state = fresh if self.state is None else where_state(mask, fresh, self.state)
+        self.history[mask] = -1
+        for array in (self.cursor, self.recent_correct, self.recent_count, self.attempts):
+            array[mask] = 0
+        self.steps[mask] = 0
+        self.score = np.where(mask, self.post_test(), self.score)
+
+    def check_actions(self, actions: np.ndarray) -> np.ndarray:
+        actions = np.asarray(actions)
+        if actions.shape != (self.n,) or actions.dtype.kind not in "iu":
+            raise InvalidActionError(
+                f"expected {self.n} integer item indices, got {actions!r} (dtype {actions.dtype})"
+            )
+        bad = (actions < 0) | (actions >= self.n_actions)
+        if bad.any():
+            raise InvalidActionError(
+                f"action {int(actions[bad][0])} is not an item index in [0, {self.n_actions})"
+            )
+        return actions.astype(np.int64)
+
+    def step(self, actions: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Each learner answers and practises its item; returns ``(correct, reward)``."""
+        actions = self.check_actions(actions)
+        correct = self.model.respond(self.state, actions, self.streams)
+        self.state = self.model.update(self.state, actions, correct, self.streams)
+        self._record(actions, correct)
+        before = self.score
+        self.score = self.post_test()
+        return correct, self.score - before
+
+    def _record(self, actions: np.ndarray, correct: np.ndarray) -> None:
+        rows, skills = np.nonzero(self.q_matrix[actions])
+        slot = self.cursor[rows, skills]
+        old = self.history[rows, skills, slot]
+        self.recent_correct[rows, skills] -= old == 1
+        self.recent_count[rows, skills] -= old >= 0
+        self.history[rows, skills, slot] = correct[rows]
+        self.recent_correct[rows, skills] += correct[rows]
+        self.recent_count[rows, skills] += 1
+        self.cursor[rows, skills] = (slot + 1) % self.config.window
+        self.attempts[rows, skills] += 1
+        self.steps += 1
+
+    # -- what can be measured -------------------------------------------------------------
+    def post_test(self) -> np.ndarray:
+        """Expected post-test score in ``[0, 1]`` (every skill weighs the same)."""
+        return self.model.expected_score(self.state, self.test_items, self.test_weights)
+
+    def mastery(self) -> np.ndarray:
+        """Hidden mastery per skill, ``(n, K)``."""
+        return self.model.mastery(self.state)
+
+    def observation(self) -> np.ndarray:
+        """Observable summary: recent success rate and attempts per skill, elapsed time."""
+        cfg = self.config
+        rate = self.recent_correct / np.maximum(self.recent_count, 1)
+        attempts = np.minimum(self.attempts, cfg.attempts_cap) / cfg.attempts_cap
+        elapsed = np.minimum(self.steps, cfg.time_scale)[:, None] / cfg.time_scale
+        parts = [rate, attempts, elapsed]
+        if cfg.observe_mastery:
+            parts.append(self.mastery())
+        return np.concatenate(parts, axis=1).astype(np.float32)
