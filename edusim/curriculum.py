@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import json
 import os
-import tempfile
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from importlib import resources
@@ -29,6 +28,8 @@ from pathlib import Path
 
 import networkx as nx
 import numpy as np
+
+from edusim.atomic import write_text_atomic
 
 __all__ = [
     "CurriculumError",
@@ -164,10 +165,11 @@ class SkillGraph:
 
     def topological_order(self) -> tuple[str, ...]:
         """Skills with every prerequisite before its dependants (ties broken by skill order)."""
-        return tuple(nx.lexicographical_topological_sort(self._graph, key=self._index.__getitem__))
+        order = nx.lexicographical_topological_sort(self._graph, key=self._index.__getitem__)
+        return tuple(order)
 
     def prerequisite_matrix(self) -> np.ndarray:
-        """Boolean ``(K, K)`` matrix ``P`` with ``P[j, k]`` true when ``j`` is a prerequisite of ``k``.
+        """Boolean ``(K, K)`` matrix: ``[j, k]`` is true when ``j`` is a prerequisite of ``k``.
 
         Example:
             >>> SkillGraph.chain(3).prerequisite_matrix().astype(int)
@@ -254,7 +256,9 @@ class SkillGraph:
         try:
             raw_skills = data["skills"]
             skills = [s["id"] if isinstance(s, Mapping) else s for s in raw_skills]
-            names = {s["id"]: s["name"] for s in raw_skills if isinstance(s, Mapping) and "name" in s}
+            names = {
+                s["id"]: s["name"] for s in raw_skills if isinstance(s, Mapping) and "name" in s
+            }
             edges = [tuple(e) for e in data.get("prerequisites", [])]
         except (KeyError, TypeError) as exc:
             raise CurriculumError(f"{source}: malformed skill graph ({exc!r})") from exc
@@ -482,17 +486,8 @@ class Curriculum:
 
     def save(self, path: str | os.PathLike) -> Path:
         """Write the curriculum as JSON atomically (temp file, then rename)."""
-        path = Path(path)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as fh:
-                json.dump(self.to_dict(), fh, indent=2, ensure_ascii=False)
-            os.replace(tmp, path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
-        return path
+        text = json.dumps(self.to_dict(), indent=2, ensure_ascii=False)
+        return write_text_atomic(path, text)
 
     @classmethod
     def load(cls, path: str | os.PathLike) -> Curriculum:

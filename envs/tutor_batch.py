@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from edusim.curriculum import Curriculum, load_builtin
-from edusim.learners import LearnerModel, make, where_state
+from edusim.learners import LearnerModel, make, scatter_state
 from edusim.streams import LearnerStreams
 
 __all__ = ["TutorConfig", "TutorBatch", "InvalidActionError", "resolve_curriculum"]
@@ -100,8 +100,16 @@ class TutorBatch:
     def reset(self, mask: np.ndarray, keys: np.ndarray) -> None:
         """Start new learners (drawn with ``keys``) where ``mask`` is true."""
         self.streams.rekey(mask, keys)
-        fresh = self.model.init_state(self.n, self.streams)
-        self.state = fresh if self.state is None else where_state(mask, fresh, self.state)
+        # Only the restarted learners draw: the others' streams must not advance.
+        streams = LearnerStreams(self.streams.keys[mask])
+        fresh = self.model.init_state(int(mask.sum()), streams)
+        self.streams.counters[mask] = streams.counters
+        if self.state is None:
+            if not mask.all():
+                raise RuntimeError("the first reset must start every learner")
+            self.state = fresh
+        else:
+            self.state = scatter_state(self.state, mask, fresh)
         self.history[mask] = -1
         for array in (self.cursor, self.recent_correct, self.recent_count, self.attempts):
             array[mask] = 0

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from typing import Any
 
 from edusim.curriculum import Curriculum
-from edusim.learners.base import LearnerModel, RandomSource, select_state, where_state
+from edusim.learners.base import LearnerModel, RandomSource, scatter_state, select_state
 from edusim.learners.bkt import BKTLearner, BKTParams, BKTState
 from edusim.learners.logistic import LogisticLearner, LogisticParams, LogisticState
 
@@ -29,8 +29,8 @@ __all__ = [
     "make",
     "names",
     "register",
+    "scatter_state",
     "select_state",
-    "where_state",
 ]
 
 LearnerFactory = Callable[..., LearnerModel]

@@ -19,7 +19,7 @@ from typing import Any, Generic, Protocol, TypeVar
 
 import numpy as np
 
-__all__ = ["LearnerModel", "RandomSource", "select_state", "where_state"]
+__all__ = ["LearnerModel", "RandomSource", "scatter_state", "select_state"]
 
 
 class RandomSource(Protocol):
@@ -90,14 +90,14 @@ class LearnerModel(ABC, Generic[State]):
         return items.astype(np.int64, copy=False)
 
 
-def where_state(mask: np.ndarray, new: State, old: State) -> State:
-    """Per learner, ``new`` where ``mask`` is true and ``old`` elsewhere (dataclass states)."""
+def scatter_state(state: State, mask: np.ndarray, part: State) -> State:
+    """A copy of ``state`` whose learners selected by ``mask`` are replaced by ``part``."""
     values = {}
-    for f in dataclasses.fields(new):  # type: ignore[arg-type]
-        a, b = getattr(new, f.name), getattr(old, f.name)
-        m = mask.reshape((-1,) + (1,) * (np.ndim(a) - 1))
-        values[f.name] = np.where(m, a, b)
-    return type(new)(**values)
+    for f in dataclasses.fields(state):  # type: ignore[arg-type]
+        array = np.array(getattr(state, f.name), copy=True)
+        array[mask] = getattr(part, f.name)
+        values[f.name] = array
+    return type(state)(**values)
 
 
 def select_state(state: State, index: np.ndarray | slice) -> State:

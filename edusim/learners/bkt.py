@@ -25,8 +25,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from edusim.curriculum import Curriculum
-from edusim.numeric import logit, sigmoid
 from edusim.learners.base import LearnerModel, RandomSource
+from edusim.numeric import logit, sigmoid
 
 __all__ = ["BKTParams", "BKTState", "BKTLearner"]
 

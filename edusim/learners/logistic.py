@@ -26,8 +26,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from edusim.curriculum import Curriculum
-from edusim.numeric import sigmoid
 from edusim.learners.base import LearnerModel, RandomSource
+from edusim.numeric import sigmoid
 
 __all__ = ["LogisticParams", "LogisticState", "LogisticLearner"]
 

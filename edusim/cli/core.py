@@ -1,0 +1,129 @@
+"""Core commands: ``edusim demo``, ``edusim envs``, ``edusim teachers``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
+from rich.table import Table
+
+__all__ = ["register"]
+
+console = Console()
+
+BASELINES = ("random", "fixed-order", "mastery-threshold")
+
+
+def demo(
+    out: Path = typer.Option(Path("runs/demo"), help="Folder for the report."),
+    quick: bool = typer.Option(False, "--quick", help="A few seeds only (seconds)."),
+    seeds: int = typer.Option(20, help="Number of seeds (learner draws) per teacher."),
+    episodes: int = typer.Option(1, help="Episodes per seed."),
+    teachers: list[str] = typer.Option(list(BASELINES), "--teacher", "-t", help="Teachers."),
+    env_id: str = typer.Option("edusim/Tutor-v0", "--env", help="Environment id."),
+    workers: int = typer.Option(0, help="Worker processes (0: one per CPU)."),
+) -> None:
+    """Run the baseline teachers on the shipped fractions curriculum with BKT learners.
+
+    Prints a table of learning gains with 95% confidence intervals and writes results.csv,
+    results.md and PNG plots into OUT.
+    """
+    from edusim.experiments import evaluate, summarize, write_report
+
+    n_seeds = 4 if quick else seeds
+    with Progress(
+        "[progress.description]{task.description}",
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=console,
+        transient=True,
+    ) as progress:
+        task = progress.add_task(f"{env_id}: {len(teachers)} teachers x {n_seeds} seeds", total=1)
+
+        def done(finished: int, total: int) -> None:
+            progress.update(task, completed=finished, total=total)
+
+        try:
+            results = evaluate(
+                env_id, teachers, n_seeds, episodes, workers=workers or None, on_job_done=done
+            )
+        except ValueError as exc:
+            console.print(f"[red]error:[/red] {exc}")
+            raise typer.Exit(1) from None
+    summary = summarize(results)
+    table = Table(title=f"{env_id}: mean [95% CI] over {n_seeds} seeds")
+    columns = {
+        "learning_gain": "learning gain",
+        "final_post_test": "post-test",
+        "final_mastery": "mastery",
+        "items_to_mastery": "items to 95%",
+    }
+    columns = {m: t for m, t in columns.items() if summary[m].notna().any()}
+    table.add_column("teacher")
+    for title in columns.values():
+        table.add_column(title, justify="right")
+    for _, row in summary.iterrows():
+        table.add_row(str(row["teacher"]), *[_with_ci(row, metric) for metric in columns])
+    console.print(table)
+    paths = write_report(results, out, title=f"edusim demo: teachers on {env_id}")
+    console.print(f"report written to [bold]{out}[/bold]: " + ", ".join(sorted(paths)))
+
+
+def _with_ci(row, metric: str) -> str:
+    mean, low, high = row[metric], row[f"{metric}_ci_low"], row[f"{metric}_ci_high"]
+    if mean != mean:  # NaN: never reached
+        return "n/a"
+    digits = 0 if metric == "items_to_mastery" else 3
+    if low != low:
+        return f"{mean:.{digits}f}"
+    return f"{mean:.{digits}f}\n[{low:.{digits}f}, {high:.{digits}f}]"
+
+
+def envs() -> None:
+    """List the registered edusim environments with their spaces."""
+    import gymnasium as gym
+
+    from edusim.envs import ENV_IDS
+
+    table = Table(title="edusim environments")
+    for column in ("id", "action space", "observation space", "max steps", "vector"):
+        table.add_column(column)
+    for env_id in ENV_IDS:
+        spec = gym.spec(env_id)
+        env = gym.make(env_id)
+        try:
+            table.add_row(
+                env_id,
+                str(env.action_space),
+                str(env.observation_space),
+                str(spec.max_episode_steps),
+                "native" if spec.vector_entry_point else "sync",
+            )
+        finally:
+            env.close()
+    console.print(table)
+
+
+def teachers() -> None:
+    """List the registered teachers."""
+    from edusim import agents
+    from edusim.agents.base import _REGISTRY
+
+    table = Table(title="edusim teachers (edusim.agents.make(name, env, seed=...))")
+    table.add_column("name")
+    table.add_column("class")
+    table.add_column("summary")
+    for name in agents.names():
+        cls = _REGISTRY[name]
+        doc = (cls.__doc__ or "").strip().splitlines()
+        table.add_row(name, cls.__name__, doc[0] if doc else "")
+    console.print(table)
+
+
+def register(app: typer.Typer) -> None:
+    app.command()(demo)
+    app.command()(envs)
+    app.command()(teachers)

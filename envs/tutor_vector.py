@@ -1,0 +1,121 @@
+"""Natively vectorized ``edusim/Tutor-v0``: N learners stepped in one batched call."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import gymnasium as gym
+import numpy as np
+from gymnasium import spaces
+from gymnasium.vector import AutoresetMode, VectorEnv
+from gymnasium.vector.utils import batch_space
+
+from edusim.curriculum import Curriculum
+from edusim.envs.tutor_batch import TutorBatch, TutorConfig
+from edusim.learners import LearnerModel
+
+__all__ = ["TutorVectorEnv"]
+
+
+class TutorVectorEnv(VectorEnv):
+    """``num_envs`` independent copies of :class:`~edusim.envs.tutor.TutorEnv` in one batch.
+
+    Same dynamics as ``num_envs`` single environments: with ``reset(seed=s)``, learner ``i``
+    behaves exactly like ``TutorEnv`` reset with seed ``s + i`` and given the same actions
+    (each learner has its own counter-based random stream, see :mod:`edusim.streams`).
+    Episodes are cut after ``max_episode_steps`` (``truncated``) and reset on the next step
+    (Gymnasium's ``NEXT_STEP`` autoreset: that step returns the first observation of the new
+    episode with reward 0 and ignores its action).
+
+    Example:
+        >>> import gymnasium as gym, edusim
+        >>> envs = gym.make_vec("edusim/Tutor-v0", num_envs=4,
+        ...                     vectorization_mode="vector_entry_point")
+        >>> obs, info = envs.reset(seed=0)
+        >>> obs.shape[0]
+        4
+    """
+
+    metadata = {"render_modes": [], "autoreset_mode": AutoresetMode.NEXT_STEP}
+
+    def __init__(
+        self,
+        num_envs: int = 1,
+        curriculum: str | Curriculum = "fractions",
+        learner: str | LearnerModel = "bkt",
+        learner_params: dict | None = None,
+        heterogeneity: float | None = None,
+        window: int = 5,
+        attempts_cap: int = 20,
+        time_scale: int = 200,
+        observe_mastery: bool = False,
+        max_episode_steps: int | None = None,
+    ) -> None:
+        if num_envs < 1:
+            raise ValueError(f"num_envs must be >= 1, got {num_envs}")
+        config = TutorConfig(
+            curriculum, learner, learner_params, heterogeneity, window, attempts_cap,
+            time_scale, observe_mastery,
+        )
+        self._batch = TutorBatch(config, n=num_envs)
+        self.config = config
+        self.curriculum = self._batch.curriculum
+        self.learner_model = self._batch.model
+        self.num_envs = num_envs
+        self.max_episode_steps = max_episode_steps
+        self.single_action_space = spaces.Discrete(self._batch.n_actions)
+        self.single_observation_space = spaces.Box(
+            0.0, 1.0, (self._batch.obs_size,), np.float32
+        )
+        self.action_space = batch_space(self.single_action_space, num_envs)
+        self.observation_space = batch_space(self.single_observation_space, num_envs)
+        self._needs_reset = np.zeros(num_envs, dtype=bool)
+        self._started = False
+
+    def reset(
+        self, *, seed: int | list[int] | None = None, options: dict[str, Any] | None = None
+    ) -> tuple[np.ndarray, dict[str, Any]]:
+        super().reset(seed=seed)
+        batch = self._batch
+        everyone = np.ones(self.num_envs, dtype=bool)
+        if seed is not None:
+            seeds = np.asarray(
+                [seed + i for i in range(self.num_envs)] if isinstance(seed, int) else seed
+            )
+            if seeds.shape != (self.num_envs,):
+                raise ValueError(f"need {self.num_envs} seeds, got {len(seeds)}")
+            keys = batch.streams.from_seeds(seeds).keys
+        elif not self._started:
+            keys = self.np_random.integers(0, 2**63, size=self.num_envs, dtype=np.int64)
+        else:
+            keys = batch.streams.next_keys()
+        batch.reset(everyone, np.asarray(keys).astype(np.uint64))
+        self._started = True
+        self._needs_reset[:] = False
+        return batch.observation(), self._info()
+
+    def step(
+        self, actions: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, dict[str, Any]]:
+        if not self._started:
+            raise gym.error.ResetNeeded("call reset() before step()")
+        batch = self._batch
+        actions = np.asarray(actions)
+        restart = self._needs_reset.copy()
+        if restart.any():
+            # NEXT_STEP autoreset: these learners start over and their actions are ignored.
+            actions = np.where(restart, 0, actions)
+        _, reward = batch.step(actions)
+        if restart.any():
+            batch.reset(restart, batch.streams.next_keys(restart))
+            reward = np.where(restart, 0.0, reward)
+        truncated = np.zeros(self.num_envs, dtype=bool)
+        if self.max_episode_steps is not None:
+            truncated = batch.steps >= self.max_episode_steps
+        terminated = np.zeros(self.num_envs, dtype=bool)
+        self._needs_reset = truncated | terminated
+        return batch.observation(), reward, terminated, truncated, self._info()
+
+    def _info(self) -> dict[str, Any]:
+        mastery = self._batch.mastery()
+        return {"post_test": self._batch.score.copy(), "mastery": mastery.mean(axis=1)}
