@@ -1,0 +1,164 @@
+"""Loading any supported source into the canonical DataFrame.
+
+Example:
+    >>> formats()
+    ['csv', 'dkt', 'ednet-kt1', 'ednet-kt2', 'ednet-kt3', 'ednet-kt4']
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import duckdb
+import pandas as pd
+import pyarrow as pa
+
+from edusim.data.dkt import DktLoader
+from edusim.data.ednet import EdNetActionLoader, EdNetKT1Loader, EdNetKT3Loader, EdNetKT4Loader
+from edusim.data.schema import CANONICAL_COLUMNS, DataError, ErrorMode, Issue, from_arrow
+from edusim.data.sources import open_sources
+from edusim.data.staging import STAGE, Loader, check_duplicates, create_stage
+from edusim.data.tabular import CsvLoader
+
+__all__ = ["LOADERS", "LoadReport", "formats", "make_loader", "load", "load_with_report"]
+
+LOADERS: dict[str, type[Loader]] = {
+    cls.format: cls
+    for cls in (EdNetKT1Loader, EdNetActionLoader, EdNetKT3Loader, EdNetKT4Loader, CsvLoader,
+                DktLoader)
+}
+
+PathLike = str | os.PathLike
+
+
+@dataclass(frozen=True)
+class LoadReport:
+    """What a load or ingest read, and the problems it skipped (skip mode).
+
+    Attributes:
+        files: Number of input files read.
+        rows: Interactions kept.
+        issues: Every problem found; empty in a clean load.
+    """
+
+    files: int
+    rows: int
+    issues: tuple[Issue, ...] = field(default_factory=tuple)
+
+    def counts(self) -> dict[str, int]:
+        """Number of issues per kind."""
+        out: dict[str, int] = {}
+        for issue in self.issues:
+            out[issue.kind] = out.get(issue.kind, 0) + 1
+        return out
+
+
+def formats() -> list[str]:
+    """The format names :func:`load` accepts."""
+    return sorted(LOADERS)
+
+
+def make_loader(format: str, **options: Any) -> Loader:
+    """The loader for ``format`` with its options (``contents=``, ``columns=``, ``preset=``...).
+
+    Raises:
+        ValueError: For an unknown format or an option that format does not take.
+
+    Example:
+        >>> make_loader("dkt", contents="x")
+        Traceback (most recent call last):
+        ...
+        ValueError: format 'dkt' takes no option 'contents'; its options: ['skill_names']
+    """
+    try:
+        cls = LOADERS[format]
+    except KeyError:
+        raise ValueError(f"unknown format {format!r}; choose from {formats()}") from None
+    allowed = [f.name for f in dataclasses.fields(cls) if f.init]
+    for name in options:
+        if name not in allowed:
+            raise ValueError(f"format {format!r} takes no option {name!r}; its options: {allowed}")
+    return cls(**options)
+
+
+def _options(contents: PathLike | None, options: dict[str, Any]) -> dict[str, Any]:
+    return {**options, "contents": contents} if contents is not None else options
+
+
+def load_with_report(
+    path: PathLike | Sequence[PathLike],
+    format: str,
+    *,
+    contents: PathLike | None = None,
+    errors: ErrorMode | str = ErrorMode.STRICT,
+    **options: Any,
+) -> tuple[pd.DataFrame, LoadReport]:
+    """Like :func:`load`, and also return the :class:`LoadReport` (skipped problems)."""
+    mode = ErrorMode(errors)
+    loader = make_loader(format, **_options(contents, options))
+    paths = [path] if isinstance(path, (str, os.PathLike)) else list(path)
+    with open_sources(paths) as files:
+        if not files:
+            raise DataError([Issue(", ".join(map(str, paths)), "no files", "no data files found")])
+        direct = loader.canonical_arrow(files, mode)
+        if direct is not None:
+            table, issues = direct
+            table = table.sort_by([("user_id", "ascending"), ("timestamp", "ascending")])
+        else:
+            table, issues = _staged(loader, files, mode)
+    frame = from_arrow(table)
+    return frame, LoadReport(len(files), len(frame), tuple(issues))
+
+
+def _staged(loader: Loader, files: list, mode: ErrorMode) -> tuple[pa.Table, list[Issue]]:
+    con = duckdb.connect()
+    try:
+        issues = list(loader.catalog(con))
+        create_stage(con)
+        issues.extend(loader.stage(con, files, mode))
+        if not loader.unique_times:
+            check_duplicates(con, mode, issues)
+        columns = ", ".join(f'"{c}"' for c in CANONICAL_COLUMNS)
+        table = con.sql(
+            f"SELECT {columns} FROM {STAGE} ORDER BY user_id, timestamp, _source, _rn"
+        ).to_arrow_table()
+    finally:
+        con.close()
+    return table, issues
+
+
+def load(
+    path: PathLike | Sequence[PathLike],
+    format: str,
+    *,
+    contents: PathLike | None = None,
+    errors: ErrorMode | str = ErrorMode.STRICT,
+    **options: Any,
+) -> pd.DataFrame:
+    """Load interactions from ``path`` into the canonical DataFrame.
+
+    Args:
+        path: A file, folder, glob, ``.zip`` or ``.tar[.gz]`` (or a list of them).
+        format: One of :func:`formats`.
+        contents: EdNet contents folder (or ``questions.csv``), needed by ``ednet-*``.
+        errors: ``strict`` (raise :class:`DataError` listing every problem) or ``skip``
+            (drop bad rows/files; use :func:`load_with_report` to see them).
+        **options: Format options: ``columns=``, ``preset=``, ``skill_separator=``,
+            ``timestamp_unit=``, ``merge_on=`` for ``csv``; ``skill_names=`` for ``dkt``.
+
+    Returns:
+        The canonical frame (:data:`edusim.data.CANONICAL_COLUMNS`), sorted by user, time.
+
+    Example:
+        >>> import tempfile, pathlib
+        >>> path = pathlib.Path(tempfile.mkdtemp()) / "seq.csv"
+        >>> _ = path.write_text("2\\n7,8\\n1,0\\n")
+        >>> load(path, "dkt")["correct"].tolist()
+        [True, False]
+    """
+    frame, _ = load_with_report(path, format, contents=contents, errors=errors, **options)
+    return frame
