@@ -1,0 +1,117 @@
+"""The chat interface: messages, backends, and structured tasks.
+
+A :class:`ChatBackend` turns messages into text (``chat``, ``stream``). A
+:class:`StructuredTask` is one typed question a component asks (a tutor turn, a lesson plan, a
+set of scores): it knows how to phrase itself as messages for a language model, how to parse the
+model's text into its output type, and how to answer itself with a rule-based policy from its
+structured data. :meth:`ChatBackend.answer` picks the path: a language-model backend prompts and
+parses, the offline backend runs the policy. Either way the caller gets an :class:`Answer` whose
+``backend`` says who answered.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Generic, Literal, TypeVar
+
+if TYPE_CHECKING:
+    from edusim.llm.task import StructuredTask
+
+__all__ = ["Message", "ChatBackend", "Answer", "system", "user", "assistant"]
+
+Role = Literal["system", "user", "assistant"]
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Message:
+    """One chat message.
+
+    Example:
+        >>> Message("user", "2 + 2?").to_dict()
+        {'role': 'user', 'content': '2 + 2?'}
+    """
+
+    role: Role
+    content: str
+
+    def __post_init__(self) -> None:
+        if self.role not in ("system", "user", "assistant"):
+            raise ValueError(f"message role must be system, user or assistant, got {self.role!r}")
+
+    def to_dict(self) -> dict[str, str]:
+        """The OpenAI wire form ``{"role": ..., "content": ...}``."""
+        return {"role": self.role, "content": self.content}
+
+
+def system(content: str) -> Message:
+    """A system message."""
+    return Message("system", content)
+
+
+def user(content: str) -> Message:
+    """A user message."""
+    return Message("user", content)
+
+
+def assistant(content: str) -> Message:
+    """An assistant message."""
+    return Message("assistant", content)
+
+
+@dataclass(frozen=True)
+class Answer(Generic[T]):
+    """A typed answer and who produced it.
+
+    Attributes:
+        value: The parsed output.
+        backend: ``describe()`` of the backend that answered.
+        text: The model's raw text, or ``None`` when a rule-based policy answered.
+    """
+
+    value: T
+    backend: str
+    text: str | None = None
+
+
+class ChatBackend(ABC):
+    """Messages in, text out.
+
+    Subclasses implement :meth:`chat` and :meth:`describe`; :meth:`stream` defaults to one
+    chunk and :meth:`answer` to prompt-then-parse. Every failure is an
+    :class:`~edusim.llm.LLMError`.
+    """
+
+    #: True for backends that answer structured tasks with rule-based policies.
+    offline: bool = False
+
+    @abstractmethod
+    def chat(
+        self,
+        messages: Sequence[Message],
+        *,
+        temperature: float = 0.2,
+        max_tokens: int | None = None,
+    ) -> str:
+        """The assistant's reply to ``messages``."""
+
+    def stream(
+        self,
+        messages: Sequence[Message],
+        *,
+        temperature: float = 0.2,
+        max_tokens: int | None = None,
+    ) -> Iterator[str]:
+        """The reply in pieces as they arrive (here: one piece)."""
+        yield self.chat(messages, temperature=temperature, max_tokens=max_tokens)
+
+    @abstractmethod
+    def describe(self) -> str:
+        """Who answers, for display (never contains a secret)."""
+
+    def answer(self, task: StructuredTask[T]) -> Answer[T]:
+        """Answer ``task`` by prompting the model and parsing its reply."""
+        text = self.chat(task.messages(), temperature=task.temperature, max_tokens=task.max_tokens)
+        return Answer(task.parse(text), self.describe(), text)

@@ -1,0 +1,142 @@
+"""Tolerant parsing of typed outputs, settings, and the offline backend."""
+
+from __future__ import annotations
+
+import dataclasses
+from enum import Enum
+from typing import Literal
+
+import pydantic
+import pytest
+
+from edusim.llm import (
+    BackendKind,
+    LLMError,
+    LLMErrorKind,
+    LLMSettings,
+    OfflineBackend,
+    StructuredOutputError,
+    StructuredTask,
+    make_backend,
+    parse_structured,
+    redact,
+    settings_from_env,
+    user,
+)
+
+
+class Move(str, Enum):
+    FOCUS = "focus"
+    TELLING = "telling"
+
+
+@dataclasses.dataclass(frozen=True)
+class Step:
+    index: int
+    text: str
+
+
+@dataclasses.dataclass(frozen=True)
+class Plan:
+    title: str
+    minutes: float
+    move: Move
+    level: Literal["easy", "hard"]
+    steps: list[Step]
+    tags: tuple[str, ...] = ()
+    note: str | None = None
+
+
+class Score(pydantic.BaseModel):
+    clarity: int
+    depth: int
+
+
+PLAN_JSON = (
+    '{"Title": "Fractions", "minutes": "45 min", "move": "FOCUS", "level": "Easy",'
+    ' "steps": [{"index": "1", "text": "add"}], "tags": ["a", "b"],}'
+)
+
+
+def test_parses_json_in_prose_with_trailing_comma_and_case_drift():
+    plan = parse_structured(f"Sure, here it is: {PLAN_JSON} Hope it helps!", Plan)
+    assert plan == Plan("Fractions", 45.0, Move.FOCUS, "easy", [Step(1, "add")], ("a", "b"))
+
+
+def test_parses_code_fence_and_python_literals():
+    text = "```python\n{'clarity': 80, 'depth': 60, 'extra': None}\n```"
+    assert parse_structured(text, Score) == Score(clarity=80, depth=60)
+
+
+def test_parses_key_value_lines():
+    text = "Clarity: 71\n- depth = 55 points\n"
+    assert parse_structured(text, Score) == Score(clarity=71, depth=55)
+
+
+@pytest.mark.parametrize(
+    ("text", "fragment"),
+    [
+        ("nothing structured here", "no JSON object"),
+        ('{"clarity": 3}', "depth"),
+        (
+            '{"title": "x", "minutes": "soon", "move": "focus", "level": "easy", "steps": []}',
+            "minutes",
+        ),
+        ('{"title": "x", "minutes": 1, "move": "dance", "level": "easy", "steps": []}', "dance"),
+    ],
+)
+def test_unparseable_text_raises_one_clear_error(text, fragment):
+    target = Score if "clarity" in text or "nothing" in text else Plan
+    with pytest.raises(StructuredOutputError) as info:
+        parse_structured(text, target)
+    assert fragment in str(info.value)
+    assert isinstance(info.value, LLMError) and info.value.kind is LLMErrorKind.PARSE
+
+
+def test_redact_masks_key_and_truncated_echoes():
+    secret = "sk-abcdef1234567890"
+    assert secret[:12] not in redact(f"bad key {secret[:12]}****", secret)
+
+
+def test_settings_from_env_and_bad_values():
+    env = {
+        "EDUSIM_LLM_MODEL": "m",
+        "OPENAI_BASE_URL": "http://127.0.0.1:1/v1",
+        "OPENAI_API_KEY": "sk-x-123456789",
+        "EDUSIM_LLM_TIMEOUT": "2.5",
+    }
+    s = settings_from_env(env)
+    assert (s.kind, s.timeout_s, s.api_key) == (BackendKind.OPENAI, 2.5, "sk-x-123456789")
+    assert settings_from_env({**env, "EDUSIM_LLM_BACKEND": "offline"}).kind is BackendKind.OFFLINE
+    with pytest.raises(LLMError, match="EDUSIM_LLM_TIMEOUT"):
+        settings_from_env({"EDUSIM_LLM_TIMEOUT": "soon"})
+    with pytest.raises(LLMError, match="unknown LLM backend"):
+        settings_from_env({"EDUSIM_LLM_BACKEND": "gpt"})
+    with pytest.raises(LLMError, match="needs a model"):
+        make_backend(LLMSettings(BackendKind.OPENAI))
+
+
+@dataclasses.dataclass(frozen=True)
+class Draw:
+    value: float
+
+
+class DrawTask(StructuredTask[Draw]):
+    output_type = Draw
+
+    def messages(self):
+        return [user("draw a number")]
+
+    def offline(self, rng):
+        return Draw(float(rng.random()))
+
+
+def test_offline_backend_is_seeded_and_refuses_free_chat():
+    a = [OfflineBackend(seed=3).answer(DrawTask()).value for _ in range(2)]
+    b1, b2 = OfflineBackend(seed=3), OfflineBackend(seed=4)
+    assert a[0] == a[1] == b1.answer(DrawTask()).value != b2.answer(DrawTask()).value
+    answer = b1.answer(DrawTask())
+    assert answer.backend == "offline (rule-based)" and answer.text is None
+    with pytest.raises(LLMError) as info:
+        b1.chat([user("hello")])
+    assert info.value.kind is LLMErrorKind.UNSUPPORTED
