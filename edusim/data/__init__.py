@@ -20,6 +20,7 @@ from edusim.data.schema import (
     validate,
 )
 from edusim.data.split import split_learners
+from edusim.data.store import TABLES, IngestReport, Store, read_store
 
 __all__ = [
     "CANONICAL_COLUMNS",
@@ -35,5 +36,9 @@ __all__ = [
     "load_with_report",
     "make_loader",
     "split_learners",
+    "Store",
+    "IngestReport",
+    "TABLES",
+    "read_store",
     "validate",
 ]

@@ -115,9 +115,12 @@ class DktLoader(Loader):
 
     Args:
         skill_names: Optional tab-separated ``id<TAB>name`` file naming the skills.
+        prefix_users: Prefix user ids with the file stem (``train:0``) even for one file;
+            they always are when several files are read together.
     """
 
     skill_names: str | os.PathLike | None = None
+    prefix_users: bool = False
     format: ClassVar[str] = "dkt"
     unique_times: ClassVar[bool] = True
 
@@ -143,7 +146,7 @@ class DktLoader(Loader):
         for file in files:
             parsed, found = parse_dkt(file.path, file.key, mode)
             issues.extend(found)
-            prefix = f"{file.user_id}:" if len(files) > 1 else ""
+            prefix = f"{file.user_id}:" if len(files) > 1 or self.prefix_users else ""
             users = pa.compute.cast(parsed.column("user"), pa.string())
             if prefix:
                 users = pa.compute.binary_join_element_wise(prefix, users, "")
