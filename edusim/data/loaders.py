@@ -72,7 +72,7 @@ def make_loader(format: str, **options: Any) -> Loader:
         >>> make_loader("dkt", contents="x")
         Traceback (most recent call last):
         ...
-        ValueError: format 'dkt' takes no option 'contents'; its options: ['skill_names']
+        ValueError: format 'dkt' takes no option 'contents'; its options: ['skill_names', 'prefix_users']
     """
     try:
         cls = LOADERS[format]
