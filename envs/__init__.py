@@ -41,4 +41,7 @@ _register(
     max_episode_steps=100,
     kwargs={"learner": "logistic"},
 )
-from edusim.envs import task_space_registry  # noqa: E402, F401  (TaskSpace ids)
+from edusim.envs import (  # noqa: E402, F401  (each module registers its ids)
+    kss_registry,
+    task_space_registry,
+)

@@ -63,3 +63,4 @@ def make(name: str, curriculum: Curriculum, **params: Any) -> LearnerModel:
         return factory(curriculum, **params)
     except TypeError as exc:
         raise ValueError(f"bad parameters for learner model {name!r}: {exc}") from None
+from edusim.learners import kss as _kss  # noqa: E402, F401  (registers "kss")

@@ -1,0 +1,155 @@
+"""``edusim/KSS-v0``: the knowledge-structure simulator of ``edusim`` 0.0.2, on Gymnasium."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import gymnasium as gym
+import numpy as np
+from gymnasium import spaces
+
+from edusim.envs.kss_batch import KSSBatch, KSSConfig, LearnerMode
+from edusim.learners.kss import KSS_DIFFICULTY, KSSParams
+
+__all__ = ["KSSEnv"]
+
+
+class KSSEnv(gym.Env[np.ndarray, np.int64]):
+    """Learning-path recommendation on KSS, the simulator of the ``EduSim`` 0.0.2 package.
+
+    ## Description
+    A faithful port of KSS (Liu et al., KDD 2019), which papers on learning-path
+    recommendation use as a benchmark. Ten knowledge points form a prerequisite graph; a
+    learner has an ability per point and a learning target (3 to 10 points). Each step the
+    teacher picks a point; the learner learns it (ability grows by
+    ``0.5 * (5 - a) / exp(sum of the prerequisites' gaps to 5)`` and half of each increment
+    spills over to the successors, recursively, capped at 5; a point that is not a candidate
+    after the point learned last is not learned at all), then is tested on it (IRT, pass when
+    the probability reaches 0.5). The dynamics are those of :mod:`edusim.learners.kss`; only
+    the random generator differs from the original's (seeded per episode here).
+
+    ## Action Space
+    ``Discrete(10)``: the knowledge point to learn (and be tested on). Any other value raises
+    :class:`~edusim.envs.kss_batch.InvalidActionError`.
+
+    ## Observation Space
+    ``Box(0, 1, (40,), float32)`` (``(50,)`` with ``observe_mastery``), for the 10 points:
+
+    | index      | observation                                                         |
+    |------------|---------------------------------------------------------------------|
+    | ``0-9``    | 1 if the point is in the learning target                            |
+    | ``10-19``  | 1 if the point has been tested (warm-up history included)           |
+    | ``20-29``  | 1 if its latest test was passed                                     |
+    | ``30-39``  | one-hot of the point learned last (all 0 before any learning);      |
+    |            | it decides which points can be learned next                         |
+    | ``40-49``  | hidden IRT pass probability per point, only with ``observe_mastery``|
+
+    The original hands its agents the learner's target and exercise history and then each
+    step's result; this is that, summarised. Abilities stay hidden by default.
+
+    ## Rewards
+    The change of the binary exam on the target, over the target size: ``(exam(t+1) -
+    exam(t)) / |target|``. The original gives 0 per step and ``(final exam - initial exam) /
+    |target|`` at the end; the per-step rewards telescope to exactly that sum at whatever step
+    the episode is cut, which the registry (not the env) decides. ``info["learning_gain"]``
+    is that episode reward so far.
+
+    ## Starting State
+    A learner drawn uniformly from a pool of ``pool_size`` (4000, as the original) generated
+    learners who do not yet pass their whole target: abilities ``randint(-3, 0) - 0.1 * i``, a
+    random target, and the original's 20-exercise warm-up. In ``learner_mode="copy"``
+    (default) every episode starts from the pool learner as generated; ``"mutate"`` keeps the
+    original's behaviour, where a learner keeps its gains (and last learned point) for the
+    next episode that draws it, and a seeded reset starts a fresh pool.
+
+    ## Episode End
+    Never terminates; the registry's ``max_episode_steps`` (20 for ``KSS-v0``) truncates.
+
+    ## Arguments
+    ``gymnasium.make("edusim/KSS-v0", pool_size=4000, learner_mode="copy", pool_seed=None,
+    difficulty=KSS_DIFFICULTY, params=None, observe_mastery=False)``; see
+    :class:`~edusim.envs.kss_batch.KSSConfig`. ``info`` holds ``exam`` and ``initial_exam``
+    (binary scores on the target), ``target_size``, ``learning_gain``, ``pool_index`` and,
+    after a step, ``learned`` (whether the point could be learned) and ``correct``.
+
+    ## Version History
+    * v0: Initial version.
+
+    Example:
+        >>> env = KSSEnv()
+        >>> obs, info = env.reset(seed=0)
+        >>> obs.shape, info["exam"] < info["target_size"]
+        ((40,), True)
+    """
+
+    metadata = {"render_modes": ["ansi"], "render_fps": 4}
+
+    def __init__(
+        self,
+        pool_size: int | None = 4000,
+        learner_mode: LearnerMode | str = LearnerMode.COPY,
+        pool_seed: int | None = None,
+        difficulty: tuple[float, ...] = KSS_DIFFICULTY,
+        params: KSSParams | None = None,
+        observe_mastery: bool = False,
+        render_mode: str | None = None,
+    ) -> None:
+        if render_mode is not None and render_mode not in self.metadata["render_modes"]:
+            raise ValueError(f"render_mode must be one of {self.metadata['render_modes']}")
+        self.render_mode = render_mode
+        self.config = KSSConfig(
+            pool_size, learner_mode, pool_seed, difficulty, params, observe_mastery
+        )
+        self._batch = KSSBatch(self.config, n=1)
+        self.learner_model = self._batch.model
+        self.action_space = spaces.Discrete(self._batch.k)
+        self.observation_space = spaces.Box(0.0, 1.0, (self._batch.obs_size,), np.float32)
+        self._stepped = False
+
+    def reset(
+        self, *, seed: int | None = None, options: dict[str, Any] | None = None
+    ) -> tuple[np.ndarray, dict[str, Any]]:
+        super().reset(seed=seed)
+        keys = None
+        if seed is not None:
+            keys = self._batch.streams.from_seeds([seed]).keys
+        elif self._batch.state is None:
+            keys = self.np_random.integers(0, 2**63, size=1, dtype=np.int64).astype(np.uint64)
+        self._batch.reset(np.ones(1, dtype=bool), keys)
+        self._stepped = False
+        return self._get_obs(), self._get_info()
+
+    def step(self, action: Any) -> tuple[np.ndarray, float, bool, bool, dict[str, Any]]:
+        if self._batch.state is None:
+            raise gym.error.ResetNeeded("call reset() before step()")
+        reward = self._batch.step(np.asarray(action).reshape(1))
+        self._stepped = True
+        return self._get_obs(), float(reward[0]), False, False, self._get_info()
+
+    def render(self) -> str | None:
+        if self.render_mode != "ansi":
+            return None
+        b = self._batch
+        p = b.model.mastery(b.state)[0]
+        lines = [f"step {int(b.steps[0])}  exam {int(b.exam[0])}/{int(b.state.target[0].sum())}"]
+        for i in range(b.k):
+            mark = "*" if b.state.target[0, i] else " "
+            lines.append(f" {mark}k{i} {'#' * int(round(p[i] * 20)):<20} {p[i]:.2f}")
+        return "\n".join(lines)
+
+    def _get_obs(self) -> np.ndarray:
+        return self._batch.observation()[0]
+
+    def _get_info(self) -> dict[str, Any]:
+        b = self._batch
+        info = {
+            "exam": int(b.exam[0]),
+            "initial_exam": int(b.initial_exam[0]),
+            "target_size": int(b.state.target[0].sum()),
+            "learning_gain": float(b.learning_gain()[0]),
+            "pool_index": int(b.pool_index[0]),
+        }
+        if self._stepped:
+            info["learned"] = bool(b.learned[0])
+            info["correct"] = bool(b.correct[0])
+        return info

@@ -1,0 +1,257 @@
+"""The batched KSS simulation behind ``edusim/KSS-v0`` and its vector form.
+
+:class:`KSSBatch` holds N rows, each a teaching episode with one KSS learner drawn from that
+row's pool of learners, what a teacher observes of it, and its exam score. The single env is a
+batch of one and the vector env a batch of N, so both share every line of dynamics.
+
+The pool: the original builds 4000 warmed-up learners once and draws one per episode
+(discarding any that already pass their whole target). Here pool learner ``j`` of a row is
+generated on demand from its own random stream, keyed by ``(pool key, j)``, so a pool costs no
+memory in ``copy`` mode. In ``mutate`` mode (the original's behaviour) a learner's state after
+an episode is written back to its pool slot and is where its next episode starts.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import Enum
+
+import numpy as np
+
+from edusim.learners.base import scatter_state, select_state
+from edusim.learners.kss import KSS_DIFFICULTY, KSSLearner, KSSParams, KSSState, kss_curriculum
+from edusim.streams import LearnerStreams, mix64
+
+__all__ = ["InvalidActionError", "KSSBatch", "KSSConfig", "LearnerMode", "PoolExhaustedError"]
+
+_POOL_SALT = np.uint64(0x6B5353504F4F4C31)  # separates pool keys from episode-stream keys
+_MAX_DRAWS = 1000
+_UNBOUNDED = 2**53  # pool_size=None: each draw is a fresh learner in practice
+
+
+class InvalidActionError(ValueError):
+    """An action that is not a knowledge-point index."""
+
+
+class PoolExhaustedError(RuntimeError):
+    """No learner left in the pool who still has something to learn on their target."""
+
+
+class LearnerMode(str, Enum):
+    """What an episode does to the pool learner it draws."""
+
+    COPY = "copy"  #: the episode works on a copy; the pool stays as generated
+    MUTATE = "mutate"  #: the original: gains stay with the pool learner for later episodes
+
+
+@dataclass(frozen=True)
+class KSSConfig:
+    """Knobs shared by the single and vector KSS environments.
+
+    Attributes:
+        pool_size: Learners per pool (the original's ``learner_num``); ``None``: every episode
+            draws a fresh learner from the population.
+        learner_mode: ``"copy"`` (default) or ``"mutate"`` (the original; needs a pool size).
+        pool_seed: Seed of the pool's learners; ``None`` derives the pool from the seed given
+            to ``reset`` (each vector row from its own seed).
+        difficulty: Exercise difficulty per point (default: the original's, seed 10).
+        params: Population and dynamics (:class:`~edusim.learners.kss.KSSParams`).
+        observe_mastery: Append the hidden IRT pass probability per point to observations.
+    """
+
+    pool_size: int | None = 4000
+    learner_mode: LearnerMode | str = LearnerMode.COPY
+    pool_seed: int | None = None
+    difficulty: tuple[float, ...] = KSS_DIFFICULTY
+    params: KSSParams | None = None
+    observe_mastery: bool = False
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "learner_mode", LearnerMode(self.learner_mode))
+        object.__setattr__(self, "difficulty", tuple(float(d) for d in self.difficulty))
+        if self.pool_size is not None and self.pool_size < 1:
+            raise ValueError(f"pool_size must be >= 1 or None, got {self.pool_size}")
+        if self.learner_mode is LearnerMode.MUTATE and self.pool_size is None:
+            raise ValueError("learner_mode='mutate' needs a finite pool_size")
+
+
+class KSSBatch:
+    """N KSS teaching episodes; every array has the row (episode) as leading axis."""
+
+    def __init__(self, config: KSSConfig, n: int) -> None:
+        self.config = config
+        self.model = KSSLearner(kss_curriculum(config.difficulty), config.params)
+        self.n, self.k = n, self.model.n_skills
+        self.obs_size = (5 if config.observe_mastery else 4) * self.k
+        self.streams = LearnerStreams(np.zeros(n, dtype=np.uint64))
+        self.pool_keys = np.zeros(n, dtype=np.uint64)
+        self.pool_index = np.zeros(n, dtype=np.int64)
+        self.state: KSSState | None = None
+        self.initial_exam = np.zeros(n, dtype=np.int64)
+        self.exam = np.zeros(n, dtype=np.int64)
+        self.steps = np.zeros(n, dtype=np.int64)
+        self.learned = np.zeros(n, dtype=bool)
+        self.correct = np.zeros(n, dtype=bool)
+        # mutate mode: the pool's learners (n, pool_size, ...), which slots hold a saved
+        # learner, and which are known to pass their whole target (allocated on first use)
+        self._saved: KSSState | None = None
+        self._touched: np.ndarray | None = None
+        self._spent: np.ndarray | None = None
+        if config.learner_mode is LearnerMode.MUTATE:
+            self._allocate_pool()
+
+    # -- lifecycle -----------------------------------------------------------------------
+    def reset(self, mask: np.ndarray, keys: np.ndarray | None) -> None:
+        """Start new episodes where ``mask`` is true; ``keys`` (one per row) reseed them.
+
+        Without keys the rows go on with their streams and pools (an unseeded reset).
+        """
+        mutate = self.config.learner_mode is LearnerMode.MUTATE
+        if keys is not None:
+            keys = np.asarray(keys, dtype=np.uint64)
+            self.streams.rekey(mask, keys)
+            pool_seed = self.config.pool_seed
+            if pool_seed is None:
+                self.pool_keys[mask] = mix64(keys ^ _POOL_SALT)
+            else:
+                self.pool_keys[mask] = mix64(np.full(keys.shape, pool_seed, dtype=np.uint64))
+            if mutate and self._touched is not None:
+                self._touched[mask] = False
+                self._spent[mask] = False
+        elif mutate and self.state is not None:
+            self._save(mask)
+        self.state = self._draw_learners(mask)
+        exam = self.model.exam(self.state)
+        self.initial_exam = np.where(mask, exam, self.initial_exam)
+        self.exam = np.where(mask, exam, self.exam)
+        for array in (self.steps, self.learned, self.correct):
+            array[mask] = 0
+
+    def _draw_learners(self, mask: np.ndarray) -> KSSState:
+        """A learner per masked row, uniform over the row's pool learners with a gap left."""
+        size = self.config.pool_size or _UNBOUNDED
+        state = self.state
+        pending = mask.copy()
+        for _ in range(_MAX_DRAWS):
+            rows = np.flatnonzero(pending)
+            j = np.floor(_uniform(self.streams, rows) * size).astype(np.int64)
+            candidates = self._pool_learners(rows, j)
+            valid = self.model.exam(candidates) < candidates.target.sum(axis=1)
+            if self._spent is not None:
+                self._spent[rows[~valid], j[~valid]] = True
+                if self._spent[rows].all(axis=1).any():
+                    break
+            chosen = np.zeros(self.n, dtype=bool)
+            chosen[rows[valid]] = True
+            self.pool_index[rows] = np.where(valid, j, self.pool_index[rows])
+            state = _scatter(state, rows[valid], candidates, valid, self.n)
+            pending &= ~chosen
+            if not pending.any():
+                return state
+        raise PoolExhaustedError(
+            "found no pool learner who still fails part of their target "
+            f"(pool_size={self.config.pool_size}, mode={self.config.learner_mode.value})"
+        )
+
+    def _pool_learners(self, rows: np.ndarray, j: np.ndarray) -> KSSState:
+        """Pool learner ``j[i]`` of row ``rows[i]``: generated, or as saved (mutate mode)."""
+        keys = mix64(self.pool_keys[rows] + mix64(j.astype(np.uint64)))  # wraps mod 2**64
+        state = self.model.init_state(len(rows), LearnerStreams(keys))
+        if self._touched is None:
+            return state
+        seen = self._touched[rows, j]
+        saved = _take(self._saved, rows[seen], j[seen])
+        return scatter_state(state, seen, saved)
+
+    def _allocate_pool(self) -> None:
+        # np.zeros maps pages lazily: memory is committed only for slots that get written
+        shape = (self.n, self.config.pool_size)
+        self._saved = KSSState(
+            ability=np.zeros(shape + (self.k,)),
+            target=np.zeros(shape + (self.k,), dtype=bool),
+            last_learned=np.zeros(shape, dtype=np.int64),
+            last_result=np.zeros(shape + (self.k,), dtype=np.int8),
+        )
+        self._touched = np.zeros(shape, dtype=bool)
+        self._spent = np.zeros(shape, dtype=bool)
+
+    def _save(self, mask: np.ndarray) -> None:
+        """Mutate mode: write the masked rows' learners back into their pool slots."""
+        rows = np.flatnonzero(mask)
+        j = self.pool_index[rows]
+        for name in ("ability", "target", "last_learned", "last_result"):
+            getattr(self._saved, name)[rows, j] = getattr(self.state, name)[rows]
+        self._touched[rows, j] = True
+
+    def check_actions(self, actions: np.ndarray) -> np.ndarray:
+        actions = np.asarray(actions)
+        if actions.shape != (self.n,) or actions.dtype.kind not in "iu":
+            raise InvalidActionError(
+                f"expected {self.n} integer knowledge-point indices, got {actions!r} "
+                f"(dtype {actions.dtype})"
+            )
+        bad = (actions < 0) | (actions >= self.k)
+        if bad.any():
+            raise InvalidActionError(
+                f"action {int(actions[bad][0])} is not a knowledge point in [0, {self.k})"
+            )
+        return actions.astype(np.int64)
+
+    def step(self, actions: np.ndarray, active: np.ndarray | None = None) -> np.ndarray:
+        """Each active row learns and is tested on its point; returns the reward per row.
+
+        The reward is the change of the binary exam on the target over the target size, so an
+        episode's rewards sum to the original's episode reward.
+        """
+        actions = self.check_actions(actions)
+        active = np.ones(self.n, dtype=bool) if active is None else active
+        self.learned = active & self.model.learnable(self.state, actions)
+        self.state, correct = self.model.practice(self.state, actions, active)
+        self.correct = active & correct
+        before, self.exam = self.exam, self.model.exam(self.state)
+        self.steps += active
+        return (self.exam - before) / self.state.target.sum(axis=1)
+
+    # -- what can be measured -------------------------------------------------------------
+    def learning_gain(self) -> np.ndarray:
+        """The original's episode reward so far: exam gain on the target over its size."""
+        return (self.exam - self.initial_exam) / self.state.target.sum(axis=1)
+
+    def observation(self) -> np.ndarray:
+        """Target, tested and passed points, one-hot of the point learned last (+ mastery)."""
+        s = self.state
+        last = np.zeros((self.n, self.k + 1), dtype=np.float32)
+        last[np.arange(self.n), s.last_learned] = 1.0  # index -1 is the "none yet" column
+        parts = [s.target, s.last_result >= 0, s.last_result == 1, last[:, : self.k]]
+        if self.config.observe_mastery:
+            parts.append(self.model.mastery(s))
+        return np.concatenate(parts, axis=1).astype(np.float32)
+
+
+def _uniform(streams: LearnerStreams, rows: np.ndarray) -> np.ndarray:
+    """One uniform per selected row, advancing only those rows' streams."""
+    sub = LearnerStreams(streams.keys[rows])
+    sub.counters = streams.counters[rows].copy()
+    u = sub.random((len(rows),))
+    streams.counters[rows] = sub.counters
+    return u
+
+
+def _take(state: KSSState, rows: np.ndarray, j: np.ndarray) -> KSSState:
+    return KSSState(
+        ability=state.ability[rows, j],
+        target=state.target[rows, j],
+        last_learned=state.last_learned[rows, j],
+        last_result=state.last_result[rows, j],
+    )
+
+
+def _scatter(
+    state: KSSState | None, rows: np.ndarray, src: KSSState, valid: np.ndarray, n: int
+) -> KSSState:
+    """``state`` (zeros if ``None``) with rows ``rows`` set to the ``valid`` part of ``src``."""
+    if state is None:
+        state = KSSState(
+            **{name: np.zeros((n,) + a.shape[1:], a.dtype) for name, a in vars(src).items()}
+        )
+    return scatter_state(state, rows, select_state(src, valid))

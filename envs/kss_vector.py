@@ -1,0 +1,121 @@
+"""Natively vectorized ``edusim/KSS-v0``: N KSS learners stepped in one batched call."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import gymnasium as gym
+import numpy as np
+from gymnasium import spaces
+from gymnasium.vector import AutoresetMode, VectorEnv
+from gymnasium.vector.utils import batch_space
+
+from edusim.envs.kss_batch import KSSBatch, KSSConfig, LearnerMode
+from edusim.learners.kss import KSS_DIFFICULTY, KSSParams
+
+__all__ = ["KSSVectorEnv"]
+
+
+class KSSVectorEnv(VectorEnv):
+    """``num_envs`` independent copies of :class:`~edusim.envs.kss.KSSEnv` in one batch.
+
+    With ``reset(seed=s)``, row ``i`` behaves exactly like ``KSSEnv`` reset with seed
+    ``s + i`` and given the same actions (each row has its own counter-based random streams
+    and pool, see :mod:`edusim.streams`). Episodes are cut after ``max_episode_steps``
+    (``truncated``) and restart on the next step (Gymnasium's ``NEXT_STEP`` autoreset: that
+    step returns the new episode's first observation with reward 0 and ignores its action),
+    like an unseeded ``reset()`` of the single env. The growth rule's recursive spill-over is
+    one matrix row per learner (:mod:`edusim.learners.kss`): no Python loop over learners.
+
+    In ``learner_mode="mutate"`` each row keeps its own pool of ``pool_size`` learners,
+    ``num_envs * pool_size * 10`` floats at most (memory is committed as learners are drawn).
+
+    Example:
+        >>> import gymnasium as gym, edusim
+        >>> envs = gym.make_vec("edusim/KSS-v0", num_envs=4,
+        ...                     vectorization_mode="vector_entry_point")
+        >>> obs, info = envs.reset(seed=0)
+        >>> obs.shape
+        (4, 40)
+    """
+
+    metadata = {"render_modes": [], "autoreset_mode": AutoresetMode.NEXT_STEP}
+
+    def __init__(
+        self,
+        num_envs: int = 1,
+        pool_size: int | None = 4000,
+        learner_mode: LearnerMode | str = LearnerMode.COPY,
+        pool_seed: int | None = None,
+        difficulty: tuple[float, ...] = KSS_DIFFICULTY,
+        params: KSSParams | None = None,
+        observe_mastery: bool = False,
+        max_episode_steps: int | None = None,
+    ) -> None:
+        if num_envs < 1:
+            raise ValueError(f"num_envs must be >= 1, got {num_envs}")
+        self.config = KSSConfig(
+            pool_size, learner_mode, pool_seed, difficulty, params, observe_mastery
+        )
+        self._batch = KSSBatch(self.config, n=num_envs)
+        self.learner_model = self._batch.model
+        self.num_envs = num_envs
+        self.max_episode_steps = max_episode_steps
+        self.single_action_space = spaces.Discrete(self._batch.k)
+        self.single_observation_space = spaces.Box(
+            0.0, 1.0, (self._batch.obs_size,), np.float32
+        )
+        self.action_space = batch_space(self.single_action_space, num_envs)
+        self.observation_space = batch_space(self.single_observation_space, num_envs)
+        self._needs_reset = np.zeros(num_envs, dtype=bool)
+
+    def reset(
+        self, *, seed: int | list[int] | None = None, options: dict[str, Any] | None = None
+    ) -> tuple[np.ndarray, dict[str, Any]]:
+        super().reset(seed=seed)
+        batch = self._batch
+        keys = None
+        if seed is not None:
+            seeds = np.asarray(
+                [seed + i for i in range(self.num_envs)] if isinstance(seed, int) else seed
+            )
+            if seeds.shape != (self.num_envs,):
+                raise ValueError(f"need {self.num_envs} seeds, got {seeds.size}")
+            keys = batch.streams.from_seeds(seeds).keys
+        elif batch.state is None:
+            keys = self.np_random.integers(0, 2**63, size=self.num_envs, dtype=np.int64)
+            keys = keys.astype(np.uint64)
+        batch.reset(np.ones(self.num_envs, dtype=bool), keys)
+        self._needs_reset[:] = False
+        return batch.observation(), self._info(np.zeros(self.num_envs, dtype=bool))
+
+    def step(
+        self, actions: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, dict[str, Any]]:
+        batch = self._batch
+        if batch.state is None:
+            raise gym.error.ResetNeeded("call reset() before step()")
+        restart = self._needs_reset
+        if restart.any():
+            # NEXT_STEP autoreset: these rows start a new episode and ignore their action.
+            batch.reset(restart, None)
+        reward = batch.step(actions, active=~restart)
+        reward[restart] = 0.0
+        truncated = np.zeros(self.num_envs, dtype=bool)
+        if self.max_episode_steps is not None:
+            truncated = batch.steps >= self.max_episode_steps
+        terminated = np.zeros(self.num_envs, dtype=bool)
+        self._needs_reset = truncated | terminated
+        return batch.observation(), reward, terminated, truncated, self._info(~restart)
+
+    def _info(self, stepped: np.ndarray) -> dict[str, Any]:
+        b = self._batch
+        return {
+            "exam": b.exam.copy(),
+            "initial_exam": b.initial_exam.copy(),
+            "target_size": b.state.target.sum(axis=1),
+            "learning_gain": b.learning_gain(),
+            "pool_index": b.pool_index.copy(),
+            "learned": b.learned & stepped,
+            "correct": b.correct & stepped,
+        }
