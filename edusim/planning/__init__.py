@@ -1,0 +1,76 @@
+"""Lesson-planning agents: an analyst, a planner/optimizer and an evaluator in a loop.
+
+Modelled on EduPlanner (an analyst, an optimizer and an evaluator iterating on a plan), with
+edusim's own structures: a :class:`LessonPlan` over a curriculum's skill graph and items, a
+:class:`GroupProfile` of the class (simulated or from real interactions), five evaluation
+criteria (:class:`PlanScores`), and a simulated-class utility (:func:`simulate_class`) that
+grounds plan quality in edusim's learner models.
+"""
+
+from __future__ import annotations
+
+from edusim.planning.analyst import error_rate, likely_mistakes
+from edusim.planning.builder import TimingModel, build_plan
+from edusim.planning.errors import PlanningError
+from edusim.planning.evaluator import CRITERIA, PlanScores, Thresholds, evaluate_offline
+from edusim.planning.plan import (
+    KnowledgePoint,
+    LessonPlan,
+    Mistake,
+    MistakeType,
+    PlanSpec,
+    PracticeItem,
+    TimeBlock,
+    WorkedExample,
+)
+from edusim.planning.planner import (
+    PlannerConfig,
+    draft_plan,
+    draft_spec,
+    revise_spec,
+    suggest_targets,
+)
+from edusim.planning.profile import (
+    LEVELS,
+    GroupProfile,
+    TracingParams,
+    profile_from_interactions,
+    simulate_profile,
+)
+from edusim.planning.simulation import CLASS_MODELS, ClassUtility, simulate_class
+from edusim.planning.solutions import Solution, solve
+
+__all__ = [
+    "CLASS_MODELS",
+    "CRITERIA",
+    "LEVELS",
+    "ClassUtility",
+    "GroupProfile",
+    "KnowledgePoint",
+    "LessonPlan",
+    "Mistake",
+    "MistakeType",
+    "PlanScores",
+    "PlanSpec",
+    "PlannerConfig",
+    "PlanningError",
+    "PracticeItem",
+    "Solution",
+    "Thresholds",
+    "TimeBlock",
+    "TimingModel",
+    "TracingParams",
+    "WorkedExample",
+    "build_plan",
+    "draft_plan",
+    "draft_spec",
+    "error_rate",
+    "evaluate_offline",
+    "likely_mistakes",
+    "profile_from_interactions",
+    "revise_spec",
+    "simulate_class",
+    "simulate_profile",
+    "solve",
+    "suggest_targets",
+]
