@@ -3,7 +3,7 @@
 KSS (Liu et al., "Exploiting Cognitive Structure for Adaptive Learning", KDD 2019; the
 simulator of the ``EduSim`` package) has 10 knowledge points linked by a prerequisite graph,
 one exercise per point, and learners whose ability per point starts at
-``randint(-3, 0) - 0.1 * i``. Learning point ``s`` raises its ability by
+``randint(-3, 0) - 0.1 * i`` (a draw per point). Learning point ``s`` raises its ability by
 ``0.5 * (5 - a[s]) / exp(sum over prerequisites p of (5 - a[p]))`` and spills half of every
 increment over to each successor, recursively along every path, capping each ability at 5.
 A point can only be learned if it is a candidate after the point learned last
@@ -291,7 +291,7 @@ class KSSLearner(LearnerModel[KSSState]):
         """Learners as the original generates them: abilities, target, 20-step warm-up."""
         p, k = self.params, self.n_skills
         span = p.ability_high - p.ability_low + 1
-        base = p.ability_low + np.floor(rng.random((n, 1)) * span)
+        base = p.ability_low + np.floor(rng.random((n, k)) * span)  # one draw per point
         ability = base - p.ability_slope * np.arange(k)[None, :]
         size = p.min_target + np.floor(rng.random((n, 1)) * (k - p.min_target + 1))
         rank = np.argsort(np.argsort(rng.random((n, k)), axis=1), axis=1)

@@ -167,14 +167,14 @@ def test_warm_up_matches_the_original_policy():
     streams = LearnerStreams.from_seeds(range(n))
     # what init_state draws, in its order: ability level, target size, target order, rounds
     draws = LearnerStreams.from_seeds(range(n))
-    level = -3 + np.floor(draws.random((n, 1)) * 4)
+    level = -3 + np.floor(draws.random((n, 10)) * 4)
     for size in ((n, 1), (n, 10)):
         draws.random(size)
     u = draws.random((n, 20, 3))
     state = model.init_state(n, streams)
     lengths = []
     for i in range(n):
-        a = [float(level[i, 0]) - 0.1 * k for k in range(10)]
+        a = [float(level[i, k]) - 0.1 * k for k in range(10)]
         learned, exercises = _warm_up(a, u[i])
         np.testing.assert_allclose(state.ability[i], a, rtol=0, atol=1e-12)
         assert state.last_learned[i] == learned[-1]
