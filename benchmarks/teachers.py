@@ -1,0 +1,112 @@
+"""Teacher benchmark: the ALP-GMM toy ranking on TaskSpace-v0, then Tutor-v0.
+
+Task space (Portelas et al. 2019 toy setting): each teacher teaches one learner per seed for
+``--episodes`` tasks; the table gives the final percentage of mastered cells (mean and 95%
+Student-t interval over seeds, and each seed), and seconds per 1,000 tasks spent in the teacher
+and in the whole run. Settings: ``toy`` (2 dims x 10 cells), ``distractors`` (plus
+``--distractors`` useless task coordinates), ``dims`` (``--dims`` dimensions of
+``--cells`` cells).
+
+Usage:
+    .venv/bin/python benchmarks/teachers.py task-space --setting toy --episodes 20000 \
+        --seeds 5 --jobs 2 --out runs/bench_teachers
+    .venv/bin/python benchmarks/teachers.py tutor --episodes 30 --seeds 5
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+
+import pandas as pd
+
+from edusim.experiments.competence_maps import save_competence_maps
+from edusim.experiments.teacher_bench import TaskSpaceRun, run_task_space, summarize
+
+SETTINGS = {
+    "toy": lambda a: {},
+    "distractors": lambda a: {"n_distractors": a.distractors},
+    "dims": lambda a: {"n_dims": a.dims, "cells_per_dim": a.cells},
+    "unlearnable": lambda a: {"unlearnable": a.unlearnable},
+}
+
+
+def _one(job: tuple[str, int, int, dict]) -> TaskSpaceRun:
+    name, seed, episodes, env_kwargs = job
+    return run_task_space(name, seed, episodes, env_kwargs=env_kwargs)
+
+
+def task_space(args: argparse.Namespace) -> None:
+    env_kwargs = SETTINGS[args.setting](args)
+    jobs = [(t, s, args.episodes, env_kwargs) for t in args.teachers for s in range(args.seeds)]
+    runs = []
+    with ProcessPoolExecutor(args.jobs) as pool:
+        for run in pool.map(_one, jobs):
+            runs.append(run)
+            print(f"  {run.teacher:<10} seed {run.seed}: {run.score:5.1f}% mastered, "
+                  f"{1000 * run.teacher_seconds / run.episodes:.3f} s/1000 tasks in teacher",
+                  file=sys.stderr, flush=True)
+    table = summarize(runs)
+    print(f"\nTaskSpace-v0 setting={args.setting} {env_kwargs} episodes={args.episodes} "
+          f"seeds={args.seeds}")
+    print(table.to_string(index=False, float_format=lambda x: f"{x:.2f}"))
+    if args.out:
+        out = Path(args.out)
+        out.mkdir(parents=True, exist_ok=True)
+        table.to_csv(out / f"task_space_{args.setting}.csv", index=False)
+        curves = pd.DataFrame([
+            {"teacher": r.teacher, "seed": r.seed, "step": i * 1000, "score": s}
+            for r in runs for i, s in enumerate(r.curve)
+        ])
+        curves.to_csv(out / f"task_space_{args.setting}_curves.csv", index=False)
+        first = {r.teacher: r for r in runs if r.seed == 0}
+        save_competence_maps(
+            {n: r.competence for n, r in first.items()}, out / f"maps_{args.setting}.png",
+            title=f"TaskSpace-v0 {args.setting}, seed 0, {args.episodes} tasks",
+            learnable={n: r.learnable for n, r in first.items()},
+        )
+
+
+def tutor(args: argparse.Namespace) -> None:
+    from edusim.experiments.teacher_bench_tutor import compare_on_tutor
+
+    table = compare_on_tutor(args.teachers, range(args.seeds), args.episodes, ppo=args.ppo)
+    print(f"\nTutor-v0 episodes per seed={args.episodes} seeds={args.seeds}")
+    print(table.to_string(index=False, float_format=lambda x: f"{x:.3f}"))
+    if args.out:
+        Path(args.out).mkdir(parents=True, exist_ok=True)
+        table.to_csv(Path(args.out) / "tutor.csv", index=False)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    sub = parser.add_subparsers(dest="command", required=True)
+    ts = sub.add_parser("task-space")
+    ts.add_argument("--setting", choices=sorted(SETTINGS), default="toy")
+    ts.add_argument("--teachers", type=lambda s: s.split(","),
+                    default=["random", "alp-gmm", "riac", "covar-gmm"])
+    ts.add_argument("--episodes", type=int, default=20_000)
+    ts.add_argument("--seeds", type=int, default=5)
+    ts.add_argument("--jobs", type=int, default=1)
+    ts.add_argument("--distractors", type=int, default=8)
+    ts.add_argument("--dims", type=int, default=3)
+    ts.add_argument("--cells", type=int, default=5)
+    ts.add_argument("--unlearnable", type=float, default=0.2)
+    ts.add_argument("--out", default="")
+    ts.set_defaults(func=task_space)
+    tu = sub.add_parser("tutor")
+    tu.add_argument("--teachers", type=lambda s: s.split(","),
+                    default=["random", "mastery-threshold", "exp3", "zpdes"])
+    tu.add_argument("--episodes", type=int, default=20)
+    tu.add_argument("--seeds", type=int, default=5)
+    tu.add_argument("--ppo", default="", help="path of a trained PPO teacher to include")
+    tu.add_argument("--out", default="")
+    tu.set_defaults(func=tutor)
+    args = parser.parse_args()
+    args.func(args)
+
+
+if __name__ == "__main__":
+    main()

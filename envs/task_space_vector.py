@@ -1,0 +1,109 @@
+"""Natively vectorized ``edusim/TaskSpace-v0``: N learners stepped in one batched call."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import gymnasium as gym
+import numpy as np
+from gymnasium import spaces
+from gymnasium.vector import AutoresetMode, VectorEnv
+from gymnasium.vector.utils import batch_space
+
+from edusim.envs.task_space_core import TaskSpaceBatch, TaskSpaceConfig
+
+__all__ = ["TaskSpaceVectorEnv"]
+
+
+class TaskSpaceVectorEnv(VectorEnv):
+    """``num_envs`` independent copies of :class:`~edusim.envs.task_space.TaskSpaceEnv`.
+
+    With ``reset(seed=s)``, learner ``i`` behaves exactly like ``TaskSpaceEnv`` reset with seed
+    ``s + i`` and given the same tasks. Episodes are cut after ``max_episode_steps``
+    (``truncated``) and reset on the next step (Gymnasium's ``NEXT_STEP`` autoreset: that step
+    returns the first observation of the new episode with reward 0 and ignores its action).
+
+    Example:
+        >>> import gymnasium as gym, edusim
+        >>> envs = gym.make_vec("edusim/TaskSpace-v0", num_envs=3,
+        ...                     vectorization_mode="vector_entry_point")
+        >>> obs, info = envs.reset(seed=0)
+        >>> obs.shape
+        (3, 100)
+    """
+
+    metadata = {"render_modes": [], "autoreset_mode": AutoresetMode.NEXT_STEP}
+
+    def __init__(
+        self,
+        num_envs: int = 1,
+        n_dims: int = 2,
+        cells_per_dim: int = 10,
+        n_distractors: int = 0,
+        unlearnable: float = 0.0,
+        learning_rate: float = 0.01,
+        mastery_threshold: float = 0.75,
+        noise: float = 0.0,
+        max_episode_steps: int | None = None,
+    ) -> None:
+        if num_envs < 1:
+            raise ValueError(f"num_envs must be >= 1, got {num_envs}")
+        self.config = TaskSpaceConfig(
+            n_dims, cells_per_dim, n_distractors, unlearnable, learning_rate,
+            mastery_threshold, noise,
+        )
+        self._batch = TaskSpaceBatch(self.config, n=num_envs)
+        self.num_envs = num_envs
+        self.max_episode_steps = max_episode_steps
+        self.single_action_space = spaces.Box(0.0, 1.0, (self.config.task_dims,), np.float32)
+        self.single_observation_space = spaces.Box(
+            0.0, 1.0, (self.config.n_cells,), np.float32
+        )
+        self.action_space = batch_space(self.single_action_space, num_envs)
+        self.observation_space = batch_space(self.single_observation_space, num_envs)
+        self._needs_reset = np.zeros(num_envs, dtype=bool)
+
+    def reset(
+        self, *, seed: int | list[int] | None = None, options: dict[str, Any] | None = None
+    ) -> tuple[np.ndarray, dict[str, Any]]:
+        super().reset(seed=seed)
+        batch = self._batch
+        if seed is not None:
+            seeds = np.asarray(
+                [seed + i for i in range(self.num_envs)] if isinstance(seed, int) else seed
+            )
+            if seeds.shape != (self.num_envs,):
+                raise ValueError(f"need {self.num_envs} seeds, got {len(seeds)}")
+            keys = batch.streams.from_seeds(seeds).keys
+        elif not batch.started:
+            keys = self.np_random.integers(0, 2**63, size=self.num_envs, dtype=np.int64)
+        else:
+            keys = batch.streams.next_keys()
+        batch.reset(np.ones(self.num_envs, dtype=bool), np.asarray(keys).astype(np.uint64))
+        self._needs_reset[:] = False
+        return batch.observation(), self._info()
+
+    def step(
+        self, actions: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, dict[str, Any]]:
+        batch = self._batch
+        if not batch.started:
+            raise gym.error.ResetNeeded("call reset() before step()")
+        actions = np.asarray(actions, dtype=np.float64)
+        restart = self._needs_reset.copy()
+        if restart.any():
+            # NEXT_STEP autoreset: these learners start over and their tasks are ignored.
+            actions = np.where(restart[:, None], 0.0, actions)
+        reward = batch.step(actions)
+        if restart.any():
+            batch.reset(restart, batch.streams.next_keys(restart))
+            reward = np.where(restart, 0.0, reward)
+        truncated = np.zeros(self.num_envs, dtype=bool)
+        if self.max_episode_steps is not None:
+            truncated = batch.steps >= self.max_episode_steps
+        terminated = np.zeros(self.num_envs, dtype=bool)
+        self._needs_reset = truncated | terminated
+        return batch.observation(), reward, terminated, truncated, self._info()
+
+    def _info(self) -> dict[str, Any]:
+        return {"score": self._batch.score(), "learnable_score": self._batch.learnable_score()}
