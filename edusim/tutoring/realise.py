@@ -1,0 +1,101 @@
+"""Turning a (move, step) decision into a tutor utterance grounded in the solution steps.
+
+Shared by every rule-based tutor so that tutors differ only in *which* move they choose.
+
+Example:
+    >>> from edusim.tutoring.dialogue import DialogueView
+    >>> from edusim.tutoring.problems import load_cases, builtin_problems_path
+    >>> view = DialogueView(load_cases(builtin_problems_path())[0], ())
+    >>> turn = realise(Move.TELLING, view, view.open_step(), variant=0)
+    >>> turn.move, turn.step == view.open_step()
+    (<Move.TELLING: 'telling'>, True)
+"""
+
+from __future__ import annotations
+
+import re
+
+from edusim.tutoring.dialogue import DialogueView
+from edusim.tutoring.moves import Move, TutorTurn
+from edusim.tutoring.numbers import format_number
+
+__all__ = ["realise", "topic_of"]
+
+_LEADING = re.compile(r"^(so|then|now|since|therefore|thus|in total|finally)\b[, ]*", re.I)
+
+
+def topic_of(step_text: str) -> str:
+    """What a step works out, with its numbers removed: the words before the first number.
+
+    Example:
+        >>> topic_of("In total Karan has to pay $3650 + $365 = $4015.")
+        'Karan has to pay'
+    """
+    head = re.split(r"[$\d]", step_text, maxsplit=1)[0]
+    head = _LEADING.sub("", head.strip().rstrip(",:;"))
+    words = head.split()
+    return " ".join(words[:14]) if len(words) >= 2 else "this part of the problem"
+
+
+def _focus(view: DialogueView, step: int, variant: int) -> str:
+    text = view.case.problem.steps[step].text
+    topic = topic_of(text)
+    if variant % 2 == 0:
+        return f"Let's look at one part first: {topic}. Which numbers from the problem do you need?"
+    operation = "add, subtract, multiply or divide"
+    return f"Think about {topic} again. Should you {operation} here, and why?"
+
+
+def _probe(view: DialogueView, step: int, variant: int) -> str:
+    value = view.last_student_value()
+    topic = topic_of(view.case.problem.steps[step].text)
+    if value is not None and variant % 2 == 0:
+        return f"How did you get {format_number(value)}? Can you explain that step to me?"
+    return f"What does the problem tell you about {topic}? Can you check that step again?"
+
+
+def _tell(view: DialogueView, step: int, reveal_result: bool) -> str:
+    chosen = view.case.problem.steps[step]
+    if reveal_result:
+        return f"Here is that step: {chosen.text}"
+    return f"Here is how to do that step: {chosen.without_result()}. Can you finish it?"
+
+
+def realise(
+    move: Move,
+    view: DialogueView,
+    step: int | None,
+    *,
+    variant: int = 0,
+    reveal_result: bool = True,
+) -> TutorTurn:
+    """The utterance for ``move`` about solution step ``step``.
+
+    Args:
+        move: The chosen move.
+        view: The dialogue so far.
+        step: The targeted step; ``None`` when the student has already solved the problem.
+        variant: Picks among phrasings (e.g. how many turns the step has already had).
+        reveal_result: For telling: give the step's value (``True``) or only its method.
+    """
+    name = view.case.student_name
+    if step is None:
+        answer = format_number(view.case.problem.answer)
+        return TutorTurn(
+            Move.GENERIC,
+            f"Yes, {answer} is right. Well done, {name}!",
+            None,
+            "correct",
+            "praise",
+            "all steps solved",
+        )
+    if move is Move.FOCUS:
+        text = _focus(view, step, variant)
+    elif move is Move.PROBING:
+        text = _probe(view, step, variant)
+    elif move is Move.TELLING:
+        text = _tell(view, step, reveal_result)
+    else:
+        text = "Okay, take your time and walk me through your reasoning."
+    state = f"step {step + 1} of {view.case.problem.n_steps} open"
+    return TutorTurn(move, text, step, "incorrect", move.value, state)
