@@ -13,6 +13,8 @@ from edusim.planning.analyst import error_rate, likely_mistakes
 from edusim.planning.builder import TimingModel, build_plan
 from edusim.planning.errors import PlanningError
 from edusim.planning.evaluator import CRITERIA, PlanScores, Thresholds, evaluate_offline
+from edusim.planning.markdown import render_history, render_markdown, render_scores
+from edusim.planning.optimizer import OptimizerConfig, PlanningResult, PlanRound, optimize_plan
 from edusim.planning.plan import (
     KnowledgePoint,
     LessonPlan,
@@ -39,8 +41,29 @@ from edusim.planning.profile import (
 )
 from edusim.planning.simulation import CLASS_MODELS, ClassUtility, simulate_class
 from edusim.planning.solutions import Solution, solve
+from edusim.planning.tasks import (
+    AnalyseTask,
+    DraftTask,
+    EvaluateTask,
+    MistakeReport,
+    PlanDecision,
+    ReviseTask,
+)
 
 __all__ = [
+    "AnalyseTask",
+    "DraftTask",
+    "EvaluateTask",
+    "MistakeReport",
+    "OptimizerConfig",
+    "PlanDecision",
+    "PlanRound",
+    "PlanningResult",
+    "ReviseTask",
+    "optimize_plan",
+    "render_history",
+    "render_markdown",
+    "render_scores",
     "CLASS_MODELS",
     "CRITERIA",
     "LEVELS",

@@ -249,11 +249,11 @@ class LessonPlan:
         """Item ids in the order the class meets them: examples, then practice."""
         return tuple(e.item_id for e in self.examples) + tuple(p.item_id for p in self.practice)
 
-    def to_markdown(self, scores: Any = None) -> str:
-        """The plan as Markdown (see :func:`edusim.planning.render_markdown`)."""
+    def to_markdown(self) -> str:
+        """The plan as Markdown (see :func:`edusim.planning.markdown.render_markdown`)."""
         from edusim.planning.markdown import render_markdown
 
-        return render_markdown(self, scores)
+        return render_markdown(self)
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready dict; :meth:`from_dict` inverts it."""

@@ -222,15 +222,25 @@ def _zone(ctx: _Context, spec: PlanSpec) -> list[str]:
 
 
 def _allocate(ctx: _Context, spec: PlanSpec, total: int) -> tuple[str, ...]:
-    """``total`` practice items over the zone skills, in proportion to need, easiest first."""
+    """``total`` practice items over the zone skills, in proportion to need, easiest first.
+
+    A skill with too few spare items passes its share on to the next neediest skills.
+    """
     zone = _zone(ctx, spec)
     if not zone:
         return spec.practice_ids
+    spare = {
+        s: [i for i in _single_items(ctx.curriculum, s) if i not in spec.example_ids] for s in zone
+    }
     need = np.array([ctx.need(s) for s in zone]) + 1e-6
     counts = np.maximum(np.floor(need / need.sum() * total + 0.5).astype(int), 1)
+    counts = np.minimum(counts, [len(spare[s]) for s in zone])
+    for k in np.argsort(-need, kind="stable"):
+        extra = min(total - int(counts.sum()), len(spare[zone[k]]) - int(counts[k]))
+        counts[k] += max(extra, 0)
     chosen = []
     for skill, n in zip(zone, counts, strict=True):
-        ids = [i for i in _single_items(ctx.curriculum, skill) if i not in spec.example_ids]
+        ids = spare[skill]
         start = int(round(ctx.mastery(skill) * max(len(ids) - int(n), 0)))
         chosen.extend(ids[start : start + int(n)])
     return tuple(chosen)
