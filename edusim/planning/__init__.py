@@ -36,6 +36,7 @@ from edusim.planning.profile import (
     LEVELS,
     GroupProfile,
     TracingParams,
+    load_profile,
     profile_from_interactions,
     simulate_profile,
 )
@@ -90,6 +91,7 @@ __all__ = [
     "error_rate",
     "evaluate_offline",
     "likely_mistakes",
+    "load_profile",
     "profile_from_interactions",
     "revise_spec",
     "simulate_class",

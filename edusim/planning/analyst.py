@@ -195,6 +195,14 @@ def _compare(s: Solution) -> Rule:
     ]
 
 
+def _product_mistake(a: int, b: int, weight: float) -> tuple[MistakeType, float, str]:
+    """Taking the product for the least common multiple (only wrong when they share factors)."""
+    if math.gcd(a, b) > 1:
+        note = f"Stops at the product {a * b}, a common multiple but not the least."
+        return T.SIMPLIFICATION, weight, note
+    return T.CALCULATION, weight, f"Slips listing the multiples of {a} and {b}."
+
+
 def _one_step(s: Solution) -> Rule:
     """Rules for the short one-step question forms."""
     x = s.numbers
@@ -213,19 +221,11 @@ def _one_step(s: Solution) -> Rule:
         ],
         Kind.LCM: lambda: [
             (T.MISAPPLIED_RULE, 0.5, f"Gives the greatest common factor {math.gcd(x[0], x[1])}."),
-            (
-                T.SIMPLIFICATION,
-                0.3,
-                f"Stops at the product {x[0] * x[1]}, a common multiple but not always the least.",
-            ),
+            _product_mistake(x[0], x[1], 0.3),
             (T.CALCULATION, 0.2, "Skips a multiple when listing them."),
         ],
         Kind.COMMON_DENOMINATOR: lambda: [
-            (
-                T.SIMPLIFICATION,
-                0.45,
-                f"Multiplies the denominators ({x[1] * x[3]}): common, but not always the least.",
-            ),
+            _product_mistake(x[1], x[3], 0.45),
             (T.MISAPPLIED_RULE, 0.35, f"Adds the denominators ({x[1] + x[3]})."),
             (T.MISREADING, 0.2, "Works with the numerators instead of the denominators."),
         ],

@@ -15,9 +15,11 @@ Example:
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -34,6 +36,7 @@ __all__ = [
     "LEVELS",
     "simulate_profile",
     "profile_from_interactions",
+    "load_profile",
 ]
 
 #: Named cohorts for :func:`simulate_profile`: how many skills (shallowest first) were taught.
@@ -270,3 +273,48 @@ def profile_from_interactions(
         tuple(np.round(ability, 4)),
         f"{len(per_user)} learners, {len(frame)} interactions",
     )
+
+
+def load_profile(
+    source: str, curriculum: Curriculum, n_learners: int = 30, seed: int = 0
+) -> GroupProfile:
+    """A profile from a cohort level name, a profile JSON file, or an interactions file.
+
+    Args:
+        source: A name in :data:`LEVELS` (simulated cohort), a ``.json`` file written from
+            :meth:`GroupProfile.to_dict`, or a ``.csv`` / ``.parquet`` file of interactions
+            in the canonical schema.
+        curriculum: The curriculum the profile must cover.
+        n_learners: Cohort size for a simulated cohort.
+        seed: Seed for a simulated cohort.
+
+    Raises:
+        PlanningError: On an unknown level, a missing or malformed file.
+
+    Example:
+        >>> from edusim.curriculum import load_builtin
+        >>> load_profile("beginner", load_builtin("fractions"), n_learners=4).n_learners
+        4
+    """
+    if source in LEVELS:
+        return simulate_profile(curriculum, source, n_learners, seed)
+    path = Path(source)
+    if not path.is_file():
+        raise PlanningError(
+            f"profile {source!r} is neither a cohort level {list(LEVELS)} nor an existing file"
+        )
+    suffix = path.suffix.lower()
+    try:
+        if suffix == ".json":
+            profile = GroupProfile.from_dict(json.loads(path.read_text(encoding="utf-8")))
+        elif suffix in (".csv", ".parquet"):
+            reader = pd.read_csv if suffix == ".csv" else pd.read_parquet
+            profile = profile_from_interactions(reader(path), curriculum)
+        else:
+            raise PlanningError(f"{path}: profile files are .json, .csv or .parquet")
+    except (OSError, ValueError) as exc:
+        if isinstance(exc, PlanningError):
+            raise PlanningError(f"{path}: {exc}") from None
+        raise PlanningError(f"{path}: cannot read profile ({exc})") from None
+    profile.check(curriculum)
+    return profile
