@@ -13,7 +13,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-import duckdb
 import pandas as pd
 import pyarrow as pa
 
@@ -21,7 +20,7 @@ from edusim.data.dkt import DktLoader
 from edusim.data.ednet import EdNetActionLoader, EdNetKT1Loader, EdNetKT3Loader, EdNetKT4Loader
 from edusim.data.schema import CANONICAL_COLUMNS, DataError, ErrorMode, Issue, from_arrow
 from edusim.data.sources import open_sources
-from edusim.data.staging import STAGE, Loader, check_duplicates, create_stage
+from edusim.data.staging import STAGE, Loader, check_duplicates, create_stage, open_duckdb
 from edusim.data.tabular import CsvLoader
 
 __all__ = ["LOADERS", "LoadReport", "formats", "make_loader", "load", "load_with_report"]
@@ -69,10 +68,10 @@ def make_loader(format: str, **options: Any) -> Loader:
         ValueError: For an unknown format or an option that format does not take.
 
     Example:
-        >>> make_loader("dkt", contents="x")
+        >>> make_loader("dkt", contents="x")  # doctest: +ELLIPSIS
         Traceback (most recent call last):
         ...
-        ValueError: format 'dkt' takes no option 'contents'; its options: ['skill_names', 'prefix_users']
+        ValueError: format 'dkt' takes no option 'contents'; its options: ['skill_names', ...]
     """
     try:
         cls = LOADERS[format]
@@ -115,7 +114,7 @@ def load_with_report(
 
 
 def _staged(loader: Loader, files: list, mode: ErrorMode) -> tuple[pa.Table, list[Issue]]:
-    con = duckdb.connect()
+    con = open_duckdb()
     try:
         issues = list(loader.catalog(con))
         create_stage(con)

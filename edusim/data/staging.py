@@ -9,6 +9,7 @@ merges them into a database file. One SQL path serves both.
 
 from __future__ import annotations
 
+import os
 from abc import ABC, abstractmethod
 from collections.abc import Sequence
 from typing import ClassVar
@@ -30,6 +31,7 @@ __all__ = [
     "ITEM_COLUMNS",
     "SKILL_COLUMNS",
     "create_stage",
+    "open_duckdb",
     "check_duplicates",
     "derive_catalog",
 ]
@@ -59,6 +61,14 @@ SKILL_COLUMNS: dict[str, str] = {"skill_id": "VARCHAR", "name": "VARCHAR"}
 
 def _ddl(columns: dict[str, str]) -> str:
     return ", ".join(f'"{name}" {sql_type}' for name, sql_type in columns.items())
+
+
+def open_duckdb(path: str | os.PathLike = ":memory:", read_only: bool = False
+                ) -> duckdb.DuckDBPyConnection:
+    """A DuckDB connection with its terminal progress bar off (library code never prints)."""
+    con = duckdb.connect(str(path), read_only=read_only)
+    con.execute("SET enable_progress_bar = false")
+    return con
 
 
 def create_stage(con: duckdb.DuckDBPyConnection) -> None:

@@ -60,6 +60,7 @@ from edusim.data.staging import (
     check_duplicates,
     create_stage,
     derive_catalog,
+    open_duckdb,
 )
 
 __all__ = ["Store", "IngestReport", "read_store", "TABLES"]
@@ -121,7 +122,7 @@ class Store:
         """
         if read_only and not self.path.exists():
             raise FileNotFoundError(f"no edusim store at {self.path} (ingest data first)")
-        con = duckdb.connect(str(self.path), read_only=read_only)
+        con = open_duckdb(self.path, read_only=read_only)
         try:
             yield con
         finally:
@@ -186,7 +187,7 @@ class Store:
             if not todo and self.path.exists():
                 return IngestReport(len(files), 0, len(files), 0, 0)
             with _atomic_copy(self.path) as work:
-                con = duckdb.connect(str(work))
+                con = open_duckdb(work)
                 try:
                     rows, issues = _ingest(con, loader, format, todo, prints, replaced, mode,
                                            batch_files, progress, len(files) - len(todo))
