@@ -24,17 +24,28 @@ __all__ = ["realise", "topic_of"]
 _LEADING = re.compile(r"^(so|then|now|since|therefore|thus|in total|finally)\b[, ]*", re.I)
 
 
+_STARTERS = {"the", "in", "after", "every", "each", "at", "for", "if", "when", "this", "there"}
+_TRAILING = re.compile(r"\s+(is|was|are|were|has|had|have|will be|equals?)$", re.I)
+
+
 def topic_of(step_text: str) -> str:
     """What a step works out, with its numbers removed: the words before the first number.
 
     Example:
         >>> topic_of("In total Karan has to pay $3650 + $365 = $4015.")
         'Karan has to pay'
+        >>> topic_of("The interest is $3,650 x 0.1 = $365.")
+        'the interest'
     """
     head = re.split(r"[$\d]", step_text, maxsplit=1)[0]
     head = _LEADING.sub("", head.strip().rstrip(",:;"))
+    head = _TRAILING.sub("", head.strip())
     words = head.split()
-    return " ".join(words[:14]) if len(words) >= 2 else "this part of the problem"
+    if len(words) < 2:
+        return "this part of the problem"
+    if words[0].lower() in _STARTERS:
+        words[0] = words[0].lower()
+    return " ".join(words[:14])
 
 
 def _focus(view: DialogueView, step: int, variant: int) -> str:

@@ -5,17 +5,20 @@ solution steps its incorrect solution reaches and holds a wrong value for the ot
 tutor turn may correct the targeted step, with a probability that depends on the move:
 
 * **telling** fixes the step most often but teaches less: the fix rarely carries over to the
-  later steps, and it is not practice for the learner model;
+  later steps, and it is no practice for the learner model (focus and probing are one round
+  of practice, two when the student works the step out);
 * **focus** and **probing** work better the more of them the step has had (the student is
   being led to the error), and much worse when they target a step that is not the student's
   first wrong one;
 * **generic** does little.
 
-When a step is fixed, each later wrong step (wrong because the error was carried forward) is
-fixed too with probability ``p_carry``. A tutor text that states the final answer lets the
-student copy it. The student's knowledge is also an edusim learner model: the steps form a
-chain curriculum, a :class:`~edusim.learners.BKTLearner` starts knowing the steps the student
-got right, and every focus or probing exchange on a step is one practice step for it, so
+When a step is fixed, the next wrong step (wrong because the error was carried forward) is
+fixed too with probability ``p_carry``, and so on until one is not. A tutor text that states
+the final answer lets the student copy it.
+
+The student's knowledge is also an edusim learner model: the steps form a chain curriculum
+(:func:`step_curriculum`), a :class:`~edusim.learners.BKTLearner` starts knowing the steps the
+student got right, and focus and probing exchanges are practice for it, so
 :meth:`SimulatedStudent.mastery` shows what the dialogue taught.
 
 Example:
@@ -180,13 +183,17 @@ class SimulatedStudent:
         return chance if target == self.first_wrong() else chance * p.off_target
 
     def _fix(self, step: int, told: bool) -> list[int]:
+        """Fix ``step``; the fix carries forward through later wrong steps until one fails."""
         fixed = [step]
         self.beliefs[step] = True
         carry = self.params.p_carry_told if told else self.params.p_carry
         for later in range(step + 1, len(self.beliefs)):
-            if not self.beliefs[later] and self.rng.random() < carry:
-                self.beliefs[later] = True
-                fixed.append(later)
+            if self.beliefs[later]:
+                continue
+            if self.rng.random() >= carry:
+                break
+            self.beliefs[later] = True
+            fixed.append(later)
         return fixed
 
     def _practice(self, step: int) -> None:
@@ -208,8 +215,10 @@ class SimulatedStudent:
         if not self.beliefs[target] and self.rng.random() < self._p_fix(turn, target):
             fixed = self._fix(target, told=turn.move is Move.TELLING)
         if turn.move in (Move.FOCUS, Move.PROBING):
+            # Working on the step is practice; working it out oneself is a second round.
             self.scaffolds[target] += 1
-            self._practice(target)
+            for _ in range(2 if fixed else 1):
+                self._practice(target)
         if self.solved:
             return self._say_answer(fixed)
         if fixed:

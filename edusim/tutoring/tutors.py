@@ -38,6 +38,7 @@ __all__ = [
     "TutorTurnTask",
     "BackendTutor",
     "RandomMoveTutor",
+    "ReplayTutor",
     "make_tutor",
     "tutor_names",
 ]
@@ -156,12 +157,35 @@ class RandomMoveTutor(Tutor):
         return "random-move tutor"
 
 
+class ReplayTutor(Tutor):
+    """Replays the move sequence of the case's human reference dialogue (MathDial).
+
+    Turn ``i`` uses the human teacher's ``i``-th move, realised on the open step like the
+    rule-based tutor's moves; after the reference runs out it says generic things. This puts
+    human move choices in front of the simulated student.
+    """
+
+    def next_turn(self, view: DialogueView) -> Answer[TutorTurn]:
+        moves = view.case.reference_moves
+        if not moves:
+            raise ValueError(f"problem {view.case.problem.id} has no reference dialogue to replay")
+        i = len(view.tutor_turns)
+        move = moves[i] if i < len(moves) else Move.GENERIC
+        step = view.open_step()
+        variant = len(view.turns_on(step)) if step is not None else 0
+        return Answer(realise(move, view, step, variant=variant), self.describe())
+
+    def describe(self) -> str:
+        return "replay of the human reference moves"
+
+
 TutorFactory = Callable[[int | None, ChatBackend | None], Tutor]
 
 _TUTORS: dict[str, TutorFactory] = {
     "offline": lambda seed, backend: BackendTutor(OfflineBackend(seed=seed)),
     "random": lambda seed, backend: RandomMoveTutor(seed),
     "llm": lambda seed, backend: BackendTutor(_require_backend(backend)),
+    "replay": lambda seed, backend: ReplayTutor(),
 }
 
 
@@ -177,7 +201,7 @@ def tutor_names() -> list[str]:
 
 
 def make_tutor(name: str, seed: int | None = None, backend: ChatBackend | None = None) -> Tutor:
-    """Build the tutor ``name`` (``offline``, ``random`` or ``llm``).
+    """Build the tutor ``name`` (``offline``, ``random``, ``llm`` or ``replay``).
 
     Raises:
         ValueError: On an unknown name (listing the valid ones) or ``llm`` without a backend.

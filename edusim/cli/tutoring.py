@@ -1,0 +1,183 @@
+"""Tutoring commands: ``edusim tutor-eval`` and ``edusim tutor``."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
+from rich.table import Table
+
+from edusim.atomic import write_text_atomic
+
+__all__ = ["register"]
+
+console = Console()
+
+TUTORS = ("offline", "random", "llm", "replay")
+
+
+def _cases(problems: Path | None, limit: int | None):
+    from edusim.tutoring import ProblemError, builtin_problems_path, load_cases
+
+    try:
+        return load_cases(problems or builtin_problems_path(), limit)
+    except (ProblemError, ValueError, OSError) as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(1) from None
+
+
+def _backend(tutor: str):
+    if tutor != "llm":
+        return None
+    from edusim.llm import BackendKind, LLMError, make_backend, settings_from_env
+
+    try:
+        settings = settings_from_env()
+        if settings.kind is BackendKind.OFFLINE:
+            typer.echo(
+                "error: the llm tutor needs an OpenAI-compatible server: set EDUSIM_LLM_MODEL "
+                "(and OPENAI_BASE_URL / OPENAI_API_KEY)",
+                err=True,
+            )
+            raise typer.Exit(1)
+        return make_backend(settings)
+    except LLMError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(1) from None
+
+
+def _cell(value: float, ci: list[float] | None) -> str:
+    return f"{value:.3f}" if ci is None else f"{value:.3f} [{ci[0]:.2f}, {ci[1]:.2f}]"
+
+
+def _print_curves(metrics: dict, reference: dict | None) -> None:
+    n = metrics["n_dialogues"]
+    table = Table(title=f"{metrics['backend']}: {n} dialogues, mean [95% bootstrap CI]")
+    for column in ("k", "Success@k", "Telling@k"):
+        table.add_column(column, justify="right")
+    if reference:
+        table.add_column("human Success@k", justify="right")
+        table.add_column("human Telling@k", justify="right")
+    for i, k in enumerate(metrics["k"]):
+        row = [
+            str(k),
+            _cell(metrics["success_at_k"][i], metrics["success_at_k_ci"][i]),
+            _cell(metrics["telling_at_k"][i], metrics["telling_at_k_ci"][i]),
+        ]
+        if reference:
+            row += [f"{reference['success_at_k'][i]:.3f}", f"{reference['telling_at_k'][i]:.3f}"]
+        table.add_row(*row)
+    console.print(table)
+    moves = ", ".join(f"{m} {share:.0%}" for m, share in metrics["moves"].items())
+    console.print(f"moves: {moves}; answer-leak rate {metrics['answer_leak_rate']:.3f}")
+    if metrics.get("mean_mastery_gain") is not None:
+        console.print(f"mean mastery gain per step: {metrics['mean_mastery_gain']:.3f}")
+
+
+def tutor_eval(
+    problems: Path = typer.Option(
+        None, "--problems", help="MathDial .jsonl or edusim .json problems (default: sample)."
+    ),
+    tutor: str = typer.Option("offline", "--tutor", help=f"One of {', '.join(TUTORS)}."),
+    seeds: int = typer.Option(3, "--seeds", min=1, help="Seeds 0..N-1 (students and tutor)."),
+    out: Path = typer.Option(Path("runs/tutor-eval"), "--out", help="Folder for metrics.json."),
+    limit: int = typer.Option(None, "--limit", min=1, help="Use only the first N problems."),
+    max_turns: int = typer.Option(10, "--max-turns", min=1, help="Student turns per dialogue."),
+) -> None:
+    """Play a tutor against simulated students and print Success@k / Telling@k (k = 1..7).
+
+    Writes OUT/metrics.json with success_at_k, telling_at_k (k = 1..7, with 95% intervals),
+    moves, answer_leak_rate and, for MathDial files, the same metrics of the human dialogues.
+    """
+    from edusim.llm import LLMError
+    from edusim.tutoring import evaluate_tutor, reference_metrics
+
+    if tutor not in TUTORS:
+        typer.echo(f"error: unknown tutor {tutor!r}; choose from {list(TUTORS)}", err=True)
+        raise typer.Exit(1)
+    cases = _cases(problems, limit)
+    backend = _backend(tutor)
+    with Progress(
+        "[progress.description]{task.description}",
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=console,
+        transient=True,
+    ) as progress:
+        task = progress.add_task(f"{tutor} tutor: {len(cases)} problems x {seeds} seeds", total=1)
+        try:
+            result = evaluate_tutor(
+                cases,
+                tutor,
+                list(range(seeds)),
+                backend=backend,
+                max_student_turns=max_turns,
+                progress=lambda done, total: progress.update(task, completed=done, total=total),
+            )
+        except (LLMError, ValueError) as exc:
+            typer.echo(f"error: {exc}", err=True)
+            raise typer.Exit(1) from None
+    metrics = result.metrics()
+    reference = reference_metrics(cases)
+    metrics["reference"] = reference
+    _print_curves(metrics, reference)
+    path = write_text_atomic(out / "metrics.json", json.dumps(metrics, indent=2) + "\n")
+    console.print(f"metrics written to [bold]{path}[/bold]")
+
+
+def tutor(
+    problems: Path = typer.Option(
+        None, "--problems", help="MathDial .jsonl or edusim .json problems (default: sample)."
+    ),
+    index: int = typer.Option(0, "--index", min=0, help="Which problem of the file."),
+    tutor_name: str = typer.Option("offline", "--tutor", help=f"One of {', '.join(TUTORS)}."),
+    human: bool = typer.Option(False, "--human", help="You answer as the student."),
+    seed: int = typer.Option(0, "--seed", help="Seed of the tutor and simulated student."),
+    max_turns: int = typer.Option(10, "--max-turns", min=1, help="Student turns at most."),
+) -> None:
+    """Play one tutoring dialogue in the terminal (simulated student, or you with --human)."""
+    from edusim.llm import LLMError
+    from edusim.tutoring import SimulatedStudent, TutoringSession, make_tutor
+
+    cases = _cases(problems, None)
+    if index >= len(cases):
+        typer.echo(f"error: --index {index} but the file has {len(cases)} problems", err=True)
+        raise typer.Exit(1)
+    if tutor_name not in TUTORS:
+        typer.echo(f"error: unknown tutor {tutor_name!r}; choose from {list(TUTORS)}", err=True)
+        raise typer.Exit(1)
+    case = cases[index]
+    try:
+        policy = make_tutor(tutor_name, seed=seed, backend=_backend(tutor_name))
+    except ValueError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(1) from None
+    student = None if human else SimulatedStudent(case, seed=seed)
+    session = TutoringSession(case, policy, student, max_student_turns=max_turns)
+    console.print(f"[bold]Problem[/bold]: {case.problem.question}")
+    console.print("[bold]Student's solution[/bold]:\n" + "\n".join(case.incorrect_solution))
+    try:
+        while not session.done:
+            answer = session.tutor_turn()
+            console.print(f"[cyan]Tutor ({answer.value.move.value})[/cyan]: {answer.value.text}")
+            text = typer.prompt("You") if human else None
+            console.print(f"[green]Student[/green]: {session.student_turn(text).text}")
+    except LLMError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(1) from None
+    status = session.status()
+    mastery = ", ".join(f"{m:.2f}" for m in status.mastery)
+    console.print(
+        f"solved at student turn {status.solved_at}, answer told at tutor turn "
+        f"{status.told_at}; mastery per step: {mastery} (answered by {policy.describe()})"
+    )
+
+
+def register(app: typer.Typer) -> None:
+    """Add ``tutor-eval`` and ``tutor`` to the ``edusim`` app."""
+    app.command("tutor-eval")(tutor_eval)
+    app.command("tutor")(tutor)
