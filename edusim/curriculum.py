@@ -342,6 +342,22 @@ class ItemBank:
                 matrix[i, graph.index(skill)] = True
         return matrix
 
+    def skill_slots(self, graph: SkillGraph) -> np.ndarray:
+        """``(n_items, S)`` skill indices of each item, padded with -1 (S = most skills per item).
+
+        Example:
+            >>> g = SkillGraph(["a", "b"])
+            >>> ItemBank((Item("x", ("b",)), Item("y", ("a", "b")))).skill_slots(g).tolist()
+            [[1, -1], [0, 1]]
+        """
+        q = self.q_matrix(graph)
+        width = max(int(q.sum(axis=1).max(initial=1)), 1)
+        slots = np.full((len(self), width), -1, dtype=np.int64)
+        for i, row in enumerate(q):
+            skills = np.flatnonzero(row)
+            slots[i, : len(skills)] = skills
+        return slots
+
     def difficulties(self) -> np.ndarray:
         """Item difficulties as a float array, in item order."""
         return np.array([item.difficulty for item in self.items], dtype=np.float64)

@@ -34,11 +34,10 @@ _STEP = np.uint64(0xD1B54A32D192ED03)
 
 def mix64(x: np.ndarray) -> np.ndarray:
     """SplitMix64's finaliser: a bijective, well-mixed hash of unsigned 64-bit integers."""
-    x = np.asarray(x, dtype=np.uint64)
-    with np.errstate(over="ignore"):
-        x = x + _GOLDEN
-        x = (x ^ (x >> np.uint64(30))) * _M1
-        x = (x ^ (x >> np.uint64(27))) * _M2
+    # Array arithmetic on uint64 wraps modulo 2**64 silently, as the hash needs.
+    x = np.asarray(x, dtype=np.uint64).reshape(np.shape(x)) + _GOLDEN
+    x = (x ^ (x >> np.uint64(30))) * _M1
+    x = (x ^ (x >> np.uint64(27))) * _M2
     return x ^ (x >> np.uint64(31))
 
 
@@ -69,8 +68,7 @@ class LearnerStreams:
     def next_keys(self, mask: np.ndarray | None = None) -> np.ndarray:
         """Deterministic successor keys (used for an unseeded reset of a learner)."""
         keys = self.keys if mask is None else self.keys[mask]
-        with np.errstate(over="ignore"):
-            return mix64(keys + _STEP)
+        return mix64(keys + _STEP)
 
     def _bits(self, size: tuple[int, ...]) -> np.ndarray:
         size = tuple(int(s) for s in np.atleast_1d(size))
@@ -78,10 +76,9 @@ class LearnerStreams:
             raise ValueError(f"size {size} must lead with the number of learners {len(self.keys)}")
         per_row = int(np.prod(size[1:], dtype=np.int64))
         position = np.arange(per_row, dtype=np.uint64)
-        with np.errstate(over="ignore"):
-            base = mix64(self.keys ^ (self.counters * _STEP))
-            bits = mix64(base[:, None] + position[None, :] * _GOLDEN)
-            self.counters += np.uint64(1)
+        base = mix64(self.keys ^ (self.counters * _STEP))
+        bits = mix64(base[:, None] + position[None, :] * _GOLDEN)
+        self.counters += np.uint64(1)
         return bits.reshape(size)
 
     def random(self, size: int | tuple[int, ...]) -> np.ndarray:

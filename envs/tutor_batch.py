@@ -82,6 +82,7 @@ class TutorBatch:
         self.n_skills = self.curriculum.n_skills
         self.n_actions = self.curriculum.n_items
         self.q_matrix = self.curriculum.q_matrix
+        self.skill_slots = self.curriculum.items.skill_slots(self.curriculum.graph)
         self.test_items = self.curriculum.test_item_indices()
         self.test_weights = self.curriculum.test_weights()
         self.obs_size = 2 * self.n_skills + 1 + (self.n_skills if config.observe_mastery else 0)
@@ -95,6 +96,7 @@ class TutorBatch:
         self.attempts = np.zeros((n, k), dtype=np.int64)
         self.steps = np.zeros(n, dtype=np.int64)
         self.score = np.zeros(n)
+        self._features = np.zeros((n, 2 * k + 1), dtype=np.float32)  # kept up to date
 
     # -- lifecycle -----------------------------------------------------------------------
     def reset(self, mask: np.ndarray, keys: np.ndarray) -> None:
@@ -114,6 +116,7 @@ class TutorBatch:
         for array in (self.cursor, self.recent_correct, self.recent_count, self.attempts):
             array[mask] = 0
         self.steps[mask] = 0
+        self._features[mask] = 0.0
         self.score = np.where(mask, self.post_test(), self.score)
 
     def check_actions(self, actions: np.ndarray) -> np.ndarray:
@@ -140,17 +143,26 @@ class TutorBatch:
         return correct, self.score - before
 
     def _record(self, actions: np.ndarray, correct: np.ndarray) -> None:
-        rows, skills = np.nonzero(self.q_matrix[actions])
-        slot = self.cursor[rows, skills]
-        old = self.history[rows, skills, slot]
-        self.recent_correct[rows, skills] -= old == 1
-        self.recent_count[rows, skills] -= old >= 0
-        self.history[rows, skills, slot] = correct[rows]
-        self.recent_correct[rows, skills] += correct[rows]
-        self.recent_count[rows, skills] += 1
-        self.cursor[rows, skills] = (slot + 1) % self.config.window
-        self.attempts[rows, skills] += 1
+        cfg, k = self.config, self.n_skills
+        slots = self.skill_slots[actions]
+        learners = np.arange(self.n)
+        for s in range(slots.shape[1]):  # one pass per skill slot (1-3), never per learner
+            has = slots[:, s] >= 0
+            rows, skills = learners[has], slots[has, s]
+            answer = correct[rows]
+            slot = self.cursor[rows, skills]
+            old = self.history[rows, skills, slot]
+            self.recent_correct[rows, skills] += answer.astype(np.int64) - (old == 1)
+            self.recent_count[rows, skills] += 1 - (old >= 0)
+            self.history[rows, skills, slot] = answer
+            self.cursor[rows, skills] = (slot + 1) % cfg.window
+            self.attempts[rows, skills] += 1
+            recent = self.recent_correct[rows, skills] / self.recent_count[rows, skills]
+            self._features[rows, skills] = recent
+            tries = np.minimum(self.attempts[rows, skills], cfg.attempts_cap) / cfg.attempts_cap
+            self._features[rows, k + skills] = tries
         self.steps += 1
+        self._features[:, 2 * k] = np.minimum(self.steps, cfg.time_scale) / cfg.time_scale
 
     # -- what can be measured -------------------------------------------------------------
     def post_test(self) -> np.ndarray:
@@ -163,11 +175,7 @@ class TutorBatch:
 
     def observation(self) -> np.ndarray:
         """Observable summary: recent success rate and attempts per skill, elapsed time."""
-        cfg = self.config
-        rate = self.recent_correct / np.maximum(self.recent_count, 1)
-        attempts = np.minimum(self.attempts, cfg.attempts_cap) / cfg.attempts_cap
-        elapsed = np.minimum(self.steps, cfg.time_scale)[:, None] / cfg.time_scale
-        parts = [rate, attempts, elapsed]
-        if cfg.observe_mastery:
-            parts.append(self.mastery())
-        return np.concatenate(parts, axis=1).astype(np.float32)
+        if self.config.observe_mastery:
+            mastery = self.mastery().astype(np.float32)
+            return np.concatenate([self._features, mastery], axis=1)
+        return self._features.copy()

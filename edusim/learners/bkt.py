@@ -113,7 +113,9 @@ class BKTLearner(LearnerModel[BKTState]):
         self.n_skills = curriculum.n_skills
         self.n_items = len(bank)
         self.q_matrix = bank.q_matrix(curriculum.graph)
-        self._prereq = curriculum.graph.prerequisite_matrix().astype(np.float32)
+        prerequisites = curriculum.graph.prerequisite_matrix()  # [pre, skill]
+        self._prereq_of = np.ascontiguousarray(prerequisites.T)  # [skill, pre]
+        self.skill_slots = bank.skill_slots(curriculum.graph)  # (n_items, S), -1 padded
         k = self.n_skills
         p = {n: self.params.per_skill(n, k) for n in ("p_init", "p_learn", "p_guess", "p_slip")}
         self.p_init, self.p_learn = p["p_init"], p["p_learn"]
@@ -139,18 +141,25 @@ class BKTLearner(LearnerModel[BKTState]):
             graph = self.curriculum.graph
             for skill in graph.topological_order():
                 k = graph.index(skill)
-                pre = np.flatnonzero(self._prereq[:, k])
+                pre = np.flatnonzero(self._prereq_of[k])
                 if pre.size:
                     known[:, k] &= known[:, pre].all(axis=1)
         scale = np.exp(self.params.learn_rate_sd * rng.standard_normal((n,)))
         return BKTState(known=known, learn_scale=scale)
 
-    def _all_known(self, known: np.ndarray, q: np.ndarray) -> np.ndarray:
-        return ~(q & ~known).any(axis=-1)
+    def _ready(self, known: np.ndarray, items: np.ndarray) -> np.ndarray:
+        """Whether learner ``j`` knows every skill of ``items[j]``."""
+        rows = np.arange(known.shape[0])
+        slots = self.skill_slots[items]
+        ready = np.ones(known.shape[0], dtype=bool)
+        for s in range(slots.shape[1]):  # one pass per skill slot (1-3), never per learner
+            skill = slots[:, s]
+            ready &= (skill < 0) | known[rows, np.maximum(skill, 0)]
+        return ready
 
     def p_correct(self, state: BKTState, items: np.ndarray) -> np.ndarray:
         items = self.check_items(items)
-        ready = self._all_known(state.known, self.q_matrix[items])
+        ready = self._ready(state.known, items)
         return self.item_guess[items] + self.item_gap[items] * ready
 
     def p_correct_matrix(self, state: BKTState, items: np.ndarray) -> np.ndarray:
@@ -159,25 +168,30 @@ class BKTLearner(LearnerModel[BKTState]):
         if (q.sum(axis=1) == 1).all():
             ready = state.known[:, q.argmax(axis=1)]
         else:
-            ready = self._all_known(state.known[:, None, :], q[None, :, :])
+            ready = ~(q[None, :, :] & ~state.known[:, None, :]).any(axis=-1)
         return self.item_guess[items][None, :] + self.item_gap[items][None, :] * ready
 
     def update(
         self, state: BKTState, items: np.ndarray, correct: np.ndarray, rng: RandomSource
     ) -> BKTState:
         items = self.check_items(items)
-        known = state.known
-        n = known.shape[0]
-        practised = self.q_matrix[items]
-        # Prerequisite gate: a skill with an unknown prerequisite is learned at a reduced rate.
-        unmet = (~known).astype(np.float32) @ self._prereq > 0
-        rate = self.p_learn[None, :] * np.where(unmet, self.params.prereq_gate, 1.0)
-        rate = np.minimum(rate * state.learn_scale[:, None], 1.0)
-        learned = practised & ~known & (rng.random((n, self.n_skills)) < rate)
-        known = known | learned
+        before = state.known
+        n = before.shape[0]
+        rows = np.arange(n)
+        slots = self.skill_slots[items]
+        draws = rng.random((n, slots.shape[1]))
+        known = before.copy()
+        for s in range(slots.shape[1]):  # one pass per skill slot (1-3), never per learner
+            skill = np.maximum(slots[:, s], 0)
+            # Prerequisite gate: with an unknown prerequisite the skill is learned more slowly.
+            unmet = (self._prereq_of[skill] & ~before).any(axis=1)
+            rate = self.p_learn[skill] * np.where(unmet, self.params.prereq_gate, 1.0)
+            rate = np.minimum(rate * state.learn_scale, 1.0)
+            learned = (slots[:, s] >= 0) & ~before[rows, skill] & (draws[:, s] < rate)
+            known[rows[learned], skill[learned]] = True
         if self._forgets:
             forgotten = known & (rng.random((n, self.n_skills)) < self.p_forget[None, :])
-            known = known & ~forgotten
+            known &= ~forgotten
         return BKTState(known=known, learn_scale=state.learn_scale)
 
     def mastery(self, state: BKTState) -> np.ndarray:

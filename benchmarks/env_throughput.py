@@ -1,0 +1,110 @@
+"""Learner-steps per second of edusim's tutoring environments.
+
+Compares, in one process and on one CPU core (BLAS/OpenMP pinned to one thread):
+  (a) one ``edusim/Tutor-v0`` env stepped in a Python loop,
+  (b) ``gymnasium.vector.SyncVectorEnv`` over N single envs,
+  (c) the native vector env (``make_vec(..., vectorization_mode="vector_entry_point")``),
+for BKT learners over a 20-skill random prerequisite DAG, plus the native ``edusim/KSS-v0``
+vector env when it is registered. Ratios are against (a).
+
+    .venv/bin/python benchmarks/env_throughput.py            # N in 1, 64, 1024, 16384
+    .venv/bin/python benchmarks/env_throughput.py --sizes 1 64 --seconds 0.5
+"""
+
+from __future__ import annotations
+
+import os
+
+for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(_var, "1")
+
+import argparse  # noqa: E402
+import time  # noqa: E402
+from collections.abc import Callable  # noqa: E402
+
+import gymnasium as gym  # noqa: E402
+import numpy as np  # noqa: E402
+from rich.console import Console  # noqa: E402
+from rich.table import Table  # noqa: E402
+
+import edusim  # noqa: E402, F401
+from edusim.curriculum import Curriculum, SkillGraph  # noqa: E402
+
+
+def measure(step: Callable[[], None], n_learners: int, seconds: float) -> float:
+    """Learner-steps per second of ``step`` (which advances ``n_learners`` learners)."""
+    step()  # warm-up
+    calls, start = 0, time.perf_counter()
+    while True:
+        step()
+        calls += 1
+        elapsed = time.perf_counter() - start
+        if elapsed >= seconds and calls >= 3:
+            return calls * n_learners / elapsed
+
+
+def single_env(curriculum: Curriculum, seconds: float) -> float:
+    env = gym.make("edusim/Tutor-v0", curriculum=curriculum)
+    env.reset(seed=0)
+    actions = np.random.default_rng(0).integers(0, curriculum.n_items, size=100_000)
+    counter = iter(range(10**9))
+
+    def step() -> None:
+        for _ in range(100):
+            _, _, terminated, truncated, _ = env.step(actions[next(counter) % len(actions)])
+            if terminated or truncated:
+                env.reset()
+
+    return measure(step, 100, seconds)
+
+
+def vector_env(make: Callable[[int], gym.vector.VectorEnv], n: int, seconds: float) -> float:
+    env = make(n)
+    env.reset(seed=0)
+    space = env.single_action_space
+    actions = np.random.default_rng(0).integers(0, space.n, size=(64, n))
+    counter = iter(range(10**9))
+    return measure(lambda: env.step(actions[next(counter) % 64]), n, seconds)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[1, 64, 1024, 16384])
+    parser.add_argument("--seconds", type=float, default=2.0, help="time per measurement")
+    args = parser.parse_args()
+
+    graph = SkillGraph.random_dag(20, edge_prob=0.15, seed=0)
+    curriculum = Curriculum.from_graph(graph, items_per_skill=3, test_items_per_skill=1, seed=0)
+    tutor = {"curriculum": curriculum}
+
+    def sync(n: int) -> gym.vector.VectorEnv:
+        return gym.make_vec("edusim/Tutor-v0", num_envs=n, vectorization_mode="sync", **tutor)
+
+    def native(n: int) -> gym.vector.VectorEnv:
+        return gym.make_vec(
+            "edusim/Tutor-v0", num_envs=n, vectorization_mode="vector_entry_point", **tutor
+        )
+
+    def kss(n: int) -> gym.vector.VectorEnv:
+        return gym.make_vec("edusim/KSS-v0", num_envs=n, vectorization_mode="vector_entry_point")
+
+    baseline = single_env(curriculum, args.seconds)
+    has_kss = "edusim/KSS-v0" in gym.registry
+    table = Table(title="learner-steps per second, one core (BKT, 20 skills)")
+    for column in ("N", "(a) single env", "(b) SyncVectorEnv", "(c) native vector",
+                   "(c)/(a)", "(c)/(b)", *(["KSS-v0 vector"] if has_kss else [])):
+        table.add_column(column, justify="right")
+    for n in args.sizes:
+        # SyncVectorEnv steps N Python envs one by one: give it less time at large N.
+        b = vector_env(sync, n, args.seconds if n <= 1024 else args.seconds / 4)
+        c = vector_env(native, n, args.seconds)
+        row = [f"{n:,}", f"{baseline:,.0f}", f"{b:,.0f}", f"{c:,.0f}",
+               f"{c / baseline:,.1f}x", f"{c / b:,.1f}x"]
+        if has_kss:
+            row.append(f"{vector_env(kss, n, args.seconds):,.0f}")
+        table.add_row(*row)
+    Console().print(table)
+
+
+if __name__ == "__main__":
+    main()
