@@ -50,12 +50,14 @@ class StructuredOutputError(LLMError):
     """Model text that could not be parsed into the requested type.
 
     Attributes:
+        reason: What did not fit (without the "cannot parse" prefix).
         text: The offending text (truncated to 2,000 characters).
         target: Name of the requested type.
     """
 
     def __init__(self, message: str, text: str, target: str) -> None:
         super().__init__(f"cannot parse {target}: {message}", LLMErrorKind.PARSE)
+        self.reason = message
         self.text = text[:2000]
         self.target = target
 

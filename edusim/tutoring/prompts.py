@@ -69,8 +69,12 @@ def parse_tutor_reply(text: str, n_steps: int) -> TutorTurn:
     Raises:
         StructuredOutputError: When the reply has no valid move or no text.
     """
-    reply = parse_structured(text, _Reply)
+    expected = 'expected {"move": focus|probing|telling|generic, "text": ..., "step": ...}'
+    try:
+        reply = parse_structured(text, _Reply)
+    except StructuredOutputError as exc:
+        raise StructuredOutputError(f"{exc.reason}; {expected}", text, "tutor turn") from None
     if not reply.text.strip():
-        raise StructuredOutputError("the turn has an empty 'text'", text, "TutorTurn")
+        raise StructuredOutputError(f"the turn has an empty 'text'; {expected}", text, "tutor turn")
     step = reply.step - 1 if reply.step is not None and 1 <= reply.step <= n_steps else None
     return TutorTurn(reply.move, reply.text.strip(), step)
