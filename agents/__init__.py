@@ -14,4 +14,4 @@ from edusim.agents import fixed_order, mastery_threshold, random  # noqa: F401  
 from edusim.agents.base import Teacher, make, names, register
 
 __all__ = ["Teacher", "make", "names", "register"]
-from edusim.agents import alp_gmm, covar_gmm, exp3, riac, zpdes  # noqa: E402, F401  (registers)
+from edusim.agents import alp_gmm, covar_gmm, exp3, llm, ppo, riac, zpdes  # noqa: E402, F401

@@ -2,10 +2,11 @@
 
 Task space (Portelas et al. 2019 toy setting): each teacher teaches one learner per seed for
 ``--episodes`` tasks; the table gives the final percentage of mastered cells (mean and 95%
-Student-t interval over seeds, and each seed), and seconds per 1,000 tasks spent in the teacher
-and in the whole run. Settings: ``toy`` (2 dims x 10 cells), ``distractors`` (plus
-``--distractors`` useless task coordinates), ``dims`` (``--dims`` dimensions of
-``--cells`` cells).
+Student-t interval over seeds, and each seed), and seconds per 1,000 tasks: CPU time in the
+teacher (robust to a busy machine) and wall time of the whole run. Settings: ``toy``
+(2 dims x 10 cells), ``distractors`` (plus ``--distractors`` useless task coordinates),
+``dims`` (``--dims`` dimensions of ``--cells`` cells), ``unlearnable`` (a share of
+unlearnable cells).
 
 Usage:
     .venv/bin/python benchmarks/teachers.py task-space --setting toy --episodes 20000 \
@@ -23,7 +24,12 @@ from pathlib import Path
 import pandas as pd
 
 from edusim.experiments.competence_maps import save_competence_maps
-from edusim.experiments.teacher_bench import TaskSpaceRun, run_task_space, summarize
+from edusim.experiments.teacher_bench import (
+    TaskSpaceRun,
+    compare_on_tutor,
+    run_task_space,
+    summarize,
+)
 
 SETTINGS = {
     "toy": lambda a: {},
@@ -46,7 +52,7 @@ def task_space(args: argparse.Namespace) -> None:
         for run in pool.map(_one, jobs):
             runs.append(run)
             print(f"  {run.teacher:<10} seed {run.seed}: {run.score:5.1f}% mastered, "
-                  f"{1000 * run.teacher_seconds / run.episodes:.3f} s/1000 tasks in teacher",
+                  f"{1000 * run.teacher_seconds / run.episodes:.3f} CPU s/1000 tasks in teacher",
                   file=sys.stderr, flush=True)
     table = summarize(runs)
     print(f"\nTaskSpace-v0 setting={args.setting} {env_kwargs} episodes={args.episodes} "
@@ -70,9 +76,8 @@ def task_space(args: argparse.Namespace) -> None:
 
 
 def tutor(args: argparse.Namespace) -> None:
-    from edusim.experiments.teacher_bench_tutor import compare_on_tutor
-
-    table = compare_on_tutor(args.teachers, range(args.seeds), args.episodes, ppo=args.ppo)
+    table = compare_on_tutor(args.teachers, range(args.seeds), args.episodes,
+                             ppo_path=args.ppo or None, workers=args.jobs)
     print(f"\nTutor-v0 episodes per seed={args.episodes} seeds={args.seeds}")
     print(table.to_string(index=False, float_format=lambda x: f"{x:.3f}"))
     if args.out:
@@ -102,6 +107,7 @@ def main() -> None:
     tu.add_argument("--episodes", type=int, default=20)
     tu.add_argument("--seeds", type=int, default=5)
     tu.add_argument("--ppo", default="", help="path of a trained PPO teacher to include")
+    tu.add_argument("--jobs", type=int, default=1)
     tu.add_argument("--out", default="")
     tu.set_defaults(func=tutor)
     args = parser.parse_args()

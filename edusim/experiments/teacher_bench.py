@@ -24,9 +24,11 @@ import numpy as np
 import pandas as pd
 
 from edusim import agents
+from edusim.experiments.evaluate import TeacherSpec, evaluate
 from edusim.experiments.summary import mean_ci
+from edusim.experiments.summary import summarize as summarize_episodes
 
-__all__ = ["TaskSpaceRun", "run_task_space", "run_grid", "summarize"]
+__all__ = ["TaskSpaceRun", "run_task_space", "run_grid", "summarize", "compare_on_tutor"]
 
 
 @dataclass(frozen=True)
@@ -39,8 +41,9 @@ class TaskSpaceRun:
         episodes: Tasks given.
         score: Percentage of mastered cells at the end.
         learnable_score: Percentage of the learnable cells mastered at the end.
-        teacher_seconds: Time spent in the teacher's ``act`` and ``observe``.
-        total_seconds: Time of the whole run (teacher and environment).
+        teacher_seconds: CPU time spent in the teacher's ``act`` and ``observe`` (CPU time,
+            not wall time, so that a busy shared machine does not inflate it).
+        total_seconds: Wall-clock time of the whole run (teacher and environment).
         competence: Final competence map.
         learnable: Which cells could be learned.
         curve: Score every ``curve_every`` tasks (first entry after 0 tasks).
@@ -74,13 +77,13 @@ def run_task_space(
     curve, in_teacher = [info["score"]], 0.0
     start = time.perf_counter()
     for step in range(1, episodes + 1):
-        tick = time.perf_counter()
+        tick = time.process_time()
         task = learner.act(obs)
-        middle = time.perf_counter()
+        middle = time.process_time()
         obs, reward, _, _, info = env.step(task)
-        tock = time.perf_counter()
+        tock = time.process_time()
         learner.observe(task, reward, obs)
-        in_teacher += (middle - tick) + (time.perf_counter() - tock)
+        in_teacher += (middle - tick) + (time.process_time() - tock)
         if step % curve_every == 0:
             curve.append(info["score"])
     total = time.perf_counter() - start
@@ -107,8 +110,8 @@ def summarize(runs: Iterable[TaskSpaceRun]) -> pd.DataFrame:
             "ci_low": low,
             "ci_high": high,
             "per_seed": " / ".join(f"{r.score:.0f}" for r in sorted(group, key=lambda r: r.seed)),
-            "teacher_s_per_1000": 1000 * sum(r.teacher_seconds for r in group) / tasks,
-            "total_s_per_1000": 1000 * sum(r.total_seconds for r in group) / tasks,
+            "teacher_cpu_s_per_1000": 1000 * sum(r.teacher_seconds for r in group) / tasks,
+            "wall_s_per_1000": 1000 * sum(r.total_seconds for r in group) / tasks,
         })
     return pd.DataFrame(rows)
 
@@ -133,3 +136,29 @@ def run_grid(
             if on_run is not None:
                 on_run(run)
     return runs
+
+
+def compare_on_tutor(
+    teachers: Iterable[str],
+    seeds: Iterable[int],
+    episodes: int = 1,
+    ppo_path: str | None = None,
+    env_id: str = "edusim/Tutor-v0",
+    workers: int = 1,
+) -> pd.DataFrame:
+    """Learning gain (mean and 95% interval over seeds) of each teacher on a tutoring env.
+
+    Teachers keep learning across the ``episodes`` consecutive learners of a seed (see
+    :func:`edusim.experiments.evaluate`); a trained PPO policy is added as ``ppo`` when
+    ``ppo_path`` is given.
+
+    Example:
+        >>> int(compare_on_tutor(["random"], [0, 1]).loc[0, "seeds"])
+        2
+    """
+    specs: list[str | TeacherSpec] = list(teachers)
+    if ppo_path:
+        specs.append(TeacherSpec("ppo", {"path": ppo_path}))
+    frame = evaluate(env_id, specs, list(seeds), episodes=episodes, workers=workers)
+    table = summarize_episodes(frame, metrics=("learning_gain", "final_post_test"))
+    return table.sort_values("learning_gain", ascending=False).reset_index(drop=True)

@@ -1,0 +1,180 @@
+"""PPO teacher: a reinforcement-learning policy trained with Stable-Baselines3.
+
+Schulman, Wolski, Dhariwal, Radford & Klimov (2017), "Proximal Policy Optimization
+Algorithms"; implementation: Raffin et al. (2021), Stable-Baselines3, JMLR.
+
+:func:`train_ppo` trains a policy on an environment id and saves it (a SB3 ``.zip``); the
+``ppo`` teacher loads such a file and plays it. Stochastic play samples from the policy's
+action distribution with the teacher's own generator, so it is reproducible from the seed.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import random
+import tempfile
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import gymnasium as gym
+import numpy as np
+from gymnasium import spaces
+
+from edusim.agents.base import Teacher, register
+
+__all__ = ["PPOConfig", "PPOTeacher", "train_ppo"]
+
+
+@dataclass(frozen=True)
+class PPOConfig:
+    """Attributes:
+    path: The trained policy (a file written by :func:`train_ppo` or SB3's ``save``).
+    deterministic: Play the most likely action instead of sampling one.
+    """
+
+    path: str
+    deterministic: bool = True
+
+
+@contextlib.contextmanager
+def _scoped_global_seed(seed: int) -> Iterator[None]:
+    """Seed the global generators SB3 draws from, and restore them afterwards.
+
+    SB3 samples actions and initialises networks from the global ``torch``/``numpy``/``random``
+    generators; this keeps a training run reproducible without leaking the seed.
+    """
+    import torch
+
+    py_state, np_state = random.getstate(), np.random.get_state()
+    with torch.random.fork_rng(devices=[]):
+        try:
+            yield
+        finally:
+            random.setstate(py_state)
+            np.random.set_state(np_state)
+
+
+def train_ppo(
+    env_id: str,
+    steps: int,
+    out: str | os.PathLike,
+    seed: int = 0,
+    env_kwargs: Mapping[str, Any] | None = None,
+    max_episode_steps: int | None = None,
+    ppo_kwargs: Mapping[str, Any] | None = None,
+) -> Path:
+    """Train PPO on ``env_id`` for ``steps`` environment steps and save it to ``out``.
+
+    Args:
+        env_id: A registered environment id (e.g. ``"edusim/Tutor-v0"``).
+        steps: Total environment steps of training.
+        out: Output file; ``.zip`` is appended if missing. Written atomically.
+        seed: Seed of the environment, the network initialisation and the action sampling.
+        env_kwargs: Keyword arguments for ``gymnasium.make``.
+        max_episode_steps: Override the registry's episode length (e.g. shorter task-space
+            episodes so PPO sees many of them).
+        ppo_kwargs: Keyword arguments for ``stable_baselines3.PPO``.
+
+    Returns:
+        The path of the saved model.
+
+    Example:
+        >>> import tempfile, pathlib
+        >>> path = train_ppo("edusim/Tutor-v0", 64, pathlib.Path(tempfile.mkdtemp()) / "p",
+        ...                  ppo_kwargs={"n_steps": 32, "batch_size": 32, "n_epochs": 1})
+        >>> path.suffix
+        '.zip'
+    """
+    from stable_baselines3 import PPO
+
+    if steps < 1:
+        raise ValueError(f"steps must be >= 1, got {steps}")
+    out = Path(out)
+    out = out if out.suffix == ".zip" else out.with_name(out.name + ".zip")
+    make_kwargs = dict(env_kwargs or {})
+    if max_episode_steps is not None:
+        make_kwargs["max_episode_steps"] = max_episode_steps
+    env = gym.make(env_id, **make_kwargs)
+    options = {"verbose": 0, "device": "cpu", **dict(ppo_kwargs or {})}
+    with _scoped_global_seed(seed):
+        model = PPO("MlpPolicy", env, seed=seed, **options)
+        model.learn(total_timesteps=steps)
+    env.close()
+    out.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(suffix=".zip", dir=out.parent)
+    os.close(fd)
+    try:
+        model.save(tmp)
+        os.replace(tmp, out)
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+    return out
+
+
+@register("ppo")
+class PPOTeacher(Teacher):
+    """Plays a PPO policy trained by :func:`train_ppo` (``edusim train-teacher``).
+
+    Args:
+        env: The environment; its spaces must match the ones the policy was trained on.
+        seed: Seed of the generator used when ``deterministic=False``.
+        path: The saved policy.
+        deterministic: Play the most likely action.
+
+    Raises:
+        ValueError: Without a path, or when the policy's spaces do not match ``env``'s.
+        FileNotFoundError: When ``path`` does not exist.
+    """
+
+    def __init__(
+        self,
+        env: gym.Env,
+        seed: int | None = None,
+        path: str | os.PathLike | None = None,
+        deterministic: bool = True,
+    ) -> None:
+        super().__init__(env, seed)
+        if path is None:
+            raise ValueError(
+                "the ppo teacher plays a trained policy: pass path=<model.zip> (train one with "
+                "`edusim train-teacher --teacher ppo --env ID --steps N --out PATH`)"
+            )
+        if not Path(path).exists():
+            raise FileNotFoundError(f"no trained PPO policy at {path}")
+        from stable_baselines3 import PPO
+
+        self.config = PPOConfig(str(path), deterministic)
+        self.model = PPO.load(str(path), device="cpu")
+        for what, mine, theirs in (
+            ("observation", env.observation_space, self.model.observation_space),
+            ("action", env.action_space, self.model.action_space),
+        ):
+            if mine != theirs:
+                raise ValueError(
+                    f"{path}: the policy was trained with {what} space {theirs}, "
+                    f"the environment has {mine}"
+                )
+
+    def act(self, obs: Any) -> Any:
+        import torch
+
+        policy = self.model.policy
+        obs_tensor, _ = policy.obs_to_tensor(np.asarray(obs))
+        with torch.no_grad():
+            dist = policy.get_distribution(obs_tensor).distribution
+        space = self.action_space
+        if isinstance(space, spaces.Discrete):
+            probs = dist.probs[0].numpy().astype(np.float64)
+            choice = (int(np.argmax(probs)) if self.config.deterministic
+                      else int(self.rng.choice(len(probs), p=probs / probs.sum())))
+            return np.int64(space.start + choice)
+        if isinstance(space, spaces.Box):
+            mean = dist.mean[0].numpy().astype(np.float64)
+            if not self.config.deterministic:
+                mean = mean + dist.stddev[0].numpy() * self.rng.standard_normal(mean.shape)
+            return np.clip(mean, space.low, space.high).astype(space.dtype)
+        raise TypeError(f"the ppo teacher supports Discrete and Box actions, not {space}")
