@@ -18,6 +18,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "core",
     "planning",
     "tutoring",
+    "teachers",
 )
 
 app = typer.Typer(
