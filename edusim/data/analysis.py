@@ -98,7 +98,7 @@ def summary(source: Source) -> pd.DataFrame:
             "(SELECT quantile_cont(elapsed_ms, 0.5) / 1000 FROM interactions), "
             "(SELECT (max(timestamp) - min(timestamp)) / 86400000.0 FROM interactions) "
             "FROM per"
-        ).fetchone()
+        ).fetchall()[0]
     names = ["learners", "items", "skills", "interactions", "correct_rate",
              "sequence_length_min", "sequence_length_median", "sequence_length_mean",
              "sequence_length_p90", "sequence_length_max", "median_elapsed_s", "days_spanned"]

@@ -11,10 +11,14 @@ user id from the file name) and ``_rn`` (the 1-based data row in the file).
 
 from __future__ import annotations
 
+import tempfile
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
+from pathlib import Path
 
 import duckdb
+import numpy as np
+import pyarrow as pa
 
 from edusim.data.schema import DataError, ErrorMode, Issue
 from edusim.data.sources import SourceFile, read_header
@@ -45,8 +49,15 @@ def read_files(
     required: Sequence[str],
     optional: Sequence[str] = (),
     mode: ErrorMode = ErrorMode.STRICT,
+    concat: bool = False,
 ) -> list[Issue]:
     """Create the temp table ``table`` holding the columns of all ``files`` as text.
+
+    With ``concat``, the data lines of each group of files are joined (as bytes, each line
+    prefixed by its file's index) into one batch file that DuckDB parses in parallel: much
+    faster than a multi-file scan when there are many small files (EdNet has 784k files of
+    ~170 rows; DuckDB's multi-file reader costs about a millisecond per file). Only for
+    formats without line breaks inside quoted fields.
 
     Returns the problems found (empty files, missing columns, bad encoding, rows with the
     wrong number of fields); files or rows with problems are left out. In strict mode the
@@ -67,8 +78,9 @@ def read_files(
         else:
             groups[problem].append(file)
     collect([], issues, mode)
+    reader = _read_concatenated if concat else _read_group
     for header, members in groups.items():
-        issues.extend(_read_group(con, members, header, table, columns))
+        issues.extend(reader(con, members, header, table, columns))
     collect([], issues, mode)
     return issues
 
@@ -134,6 +146,76 @@ def _read_group(
     ]
 
 
+def _read_concatenated(
+    con: duckdb.DuckDBPyConnection,
+    files: Sequence[SourceFile],
+    header: tuple[str, ...],
+    table: str,
+    columns: Sequence[str],
+) -> list[Issue]:
+    with tempfile.TemporaryDirectory(prefix="edusim-batch-") as scratch:
+        batch = Path(scratch) / "batch.csv"
+        starts = _write_batch(files, batch)
+        con.register("_files_arrow", pa.table({
+            "idx": pa.array(range(len(files)), type=pa.int64()),
+            "key": [f.key for f in files],
+            "user_id": [f.user_id for f in files],
+            "start": pa.array(starts, type=pa.int64()),
+        }))
+        con.execute("CREATE OR REPLACE TEMP TABLE _files AS SELECT * FROM _files_arrow")
+        con.unregister("_files_arrow")
+        spec = "{'_file': 'BIGINT', " + ", ".join(
+            f"{_literal(c)}: 'VARCHAR'" for c in header) + "}"
+        picked = ", ".join(
+            f"r.{quote(c)}" if c in header else f"NULL::VARCHAR AS {quote(c)}" for c in columns
+        )
+        con.execute(
+            f"INSERT INTO {table} SELECT {picked}, f.key, f.user_id, "
+            "r._order - f.start + 2 "
+            "FROM (SELECT *, row_number() OVER () AS _order FROM read_csv("
+            f"{_literal(str(batch))}, header = true, auto_detect = false, columns = {spec}, "
+            "delim = ',', quote = '\"', escape = '\"', store_rejects = true, "
+            "rejects_table = '_rej_errors', rejects_scan = '_rej_scans')) AS r "
+            "JOIN _files AS f ON r._file = f.idx"
+        )
+    rows = con.execute(
+        "SELECT line, column_name, error_type, error_message FROM _rej_errors ORDER BY line"
+    ).fetchall()
+    con.execute("DROP TABLE IF EXISTS _rej_errors; DROP TABLE IF EXISTS _rej_scans")
+    issues = []
+    for line, column, kind, message in rows:
+        index = int(np.searchsorted(starts, int(line), side="right")) - 1
+        local = int(line) - int(starts[index]) + 2
+        issues.append(Issue(files[index].key, str(kind).lower(),
+                            str(message).splitlines()[0], local, column))
+    return issues
+
+
+def _write_batch(files: Sequence[SourceFile], batch: Path) -> np.ndarray:
+    """Write the data lines of ``files`` to ``batch``, each prefixed by ``<file index>,``.
+
+    Returns the batch-file line (1-based; line 1 is the header) of each file's first row.
+    """
+    starts = np.zeros(len(files), dtype=np.int64)
+    line = 2
+    with open(batch, "wb") as out:
+        out.write(b"_file,header\n")
+        for index, file in enumerate(files):
+            data = file.path.read_bytes()
+            newline = data.find(b"\n")
+            body = data[newline + 1 :] if newline >= 0 else b""
+            if b"\r" in body:
+                body = body.replace(b"\r\n", b"\n")
+            body = body.rstrip(b"\n")
+            starts[index] = line
+            if not body:
+                continue
+            prefix = b"%d," % index
+            out.write(prefix + body.replace(b"\n", b"\n" + prefix) + b"\n")
+            line += body.count(b"\n") + 1
+    return starts
+
+
 def drop_rows(con: duckdb.DuckDBPyConnection, table: str, bad: str) -> None:
     """Delete from ``table`` the rows whose ``(_source, _rn)`` are in the query ``bad``."""
     con.execute(f"DELETE FROM {table} WHERE (_source, _rn) IN (SELECT _source, _rn FROM ({bad}))")
@@ -191,19 +273,28 @@ def order_check(
 ) -> None:
     """Report rows whose integer ``column`` is smaller than on the previous row of the file.
 
-    The rows are kept in skip mode (the output is sorted by time anyway): a counted warning.
+    Relies on ``table`` holding each file's rows contiguously in file order (as
+    :func:`read_files` writes them). The rows are kept in skip mode (the output is sorted by
+    time anyway): a counted warning.
     """
-    found = con.execute(
-        f"SELECT _source, _rn, v, prev FROM (SELECT _source, _rn, CAST({quote(column)} AS BIGINT)"
-        f" AS v, lag(CAST({quote(column)} AS BIGINT)) OVER (PARTITION BY _source ORDER BY _rn)"
-        f" AS prev FROM {table}) WHERE v < prev ORDER BY _source, _rn"
-    ).fetchall()
+    data = con.sql(
+        f"SELECT _source, _rn, TRY_CAST({quote(column)} AS BIGINT) AS v FROM {table}"
+    ).to_arrow_table()
+    values = data.column("v").to_numpy(zero_copy_only=False)
+    if len(values) < 2:
+        return
+    sources = data.column("_source").combine_chunks().dictionary_encode().indices.to_numpy()
+    back = np.flatnonzero((values[1:] < values[:-1]) & (sources[1:] == sources[:-1])) + 1
+    if not len(back):
+        return
+    keys, lines = data.column("_source").to_pylist(), data.column("_rn").to_pylist()
     collect(
         issues,
         [
-            Issue(src, "out of order", f"{column} {v} is earlier than the previous row's {p}",
-                  int(rn) + 1, column)
-            for src, rn, v, p in found
+            Issue(keys[i], "out of order",
+                  f"{column} {int(values[i])} is earlier than the previous row's "
+                  f"{int(values[i - 1])}", int(lines[i]) + 1, column)
+            for i in back.tolist()
         ],
         mode,
     )

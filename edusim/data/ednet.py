@@ -153,7 +153,8 @@ class EdNetKT1Loader(_EdNetLoader):
         self, con: duckdb.DuckDBPyConnection, files: Sequence[SourceFile], mode: ErrorMode
     ) -> list[Issue]:
         required = ["timestamp", "question_id", "user_answer"]
-        issues = read_files(con, files, _RAW, required, ["solving_id", "elapsed_time"], mode)
+        issues = read_files(con, files, _RAW, required, ["solving_id", "elapsed_time"], mode,
+                            concat=True)
         cast_columns(con, _RAW, {"timestamp": "BIGINT", "elapsed_time": "BIGINT"}, mode, issues)
         null_check(con, _RAW, ["timestamp", "question_id"], mode, issues)
         order_check(con, _RAW, "timestamp", mode, issues)
@@ -192,7 +193,7 @@ class EdNetActionLoader(_EdNetLoader):
     ) -> list[Issue]:
         required = ["timestamp", "action_type", "item_id"]
         optional = ["source", "user_answer", "platform", "cursor_time"]
-        issues = read_files(con, files, _RAW, required, optional, mode)
+        issues = read_files(con, files, _RAW, required, optional, mode, concat=True)
         cast_columns(con, _RAW, {"timestamp": "BIGINT", "cursor_time": "BIGINT"}, mode, issues)
         null_check(con, _RAW, required, mode, issues)
         order_check(con, _RAW, "timestamp", mode, issues)

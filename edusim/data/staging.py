@@ -129,6 +129,12 @@ class Loader(ABC):
 
 def check_duplicates(con: duckdb.DuckDBPyConnection, mode: ErrorMode, issues: list[Issue]) -> None:
     """Report (and in skip mode drop) repeated interactions: same user, item and time."""
+    repeated = con.execute(
+        f"SELECT count(*) FROM (SELECT 1 FROM {STAGE} GROUP BY user_id, item_id, timestamp "
+        "HAVING count(*) > 1)"
+    ).fetchall()[0][0]
+    if not repeated:
+        return
     bad = (
         f"SELECT _source, _rn FROM {STAGE} QUALIFY row_number() OVER "
         "(PARTITION BY user_id, item_id, timestamp ORDER BY _source, _rn) > 1"

@@ -37,6 +37,7 @@ from typing import Any
 
 import duckdb
 import pandas as pd
+import pyarrow as pa
 
 from edusim.data.loaders import make_loader
 from edusim.data.schema import (
@@ -136,11 +137,11 @@ class Store:
     def counts(self) -> dict[str, int]:
         """Rows per table, plus ``learners`` (distinct users) and ``files``."""
         with self.connect() as con:
-            out = {t: con.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in TABLES}
+            out = {t: con.execute(f"SELECT count(*) FROM {t}").fetchall()[0][0] for t in TABLES}
             out["learners"] = con.execute(
                 "SELECT count(DISTINCT user_id) FROM interactions"
-            ).fetchone()[0]
-            out["files"] = con.execute("SELECT count(*) FROM files").fetchone()[0]
+            ).fetchall()[0][0]
+            out["files"] = con.execute("SELECT count(*) FROM files").fetchall()[0][0]
         return out
 
     def interactions(self) -> pd.DataFrame:
@@ -322,16 +323,20 @@ def _commit_batch(
         con.execute("DELETE FROM files WHERE key IN (SELECT unnest(?))", [stale])
     columns = ", ".join(f'"{c}"' for c in CANONICAL_COLUMNS)
     con.execute(
-        f"INSERT INTO interactions SELECT {columns}, _source FROM {STAGE} "
-        "ORDER BY user_id, timestamp, _rn"
+        f"INSERT INTO interactions SELECT {columns}, _source FROM {STAGE}"
     )
     events = ", ".join(f'"{c}"' for c in EVENT_COLUMNS)
     con.execute(f"INSERT INTO events SELECT {events}, _source FROM {EVENTS}")
     counts = dict(con.execute(f"SELECT _source, count(*) FROM {STAGE} GROUP BY 1").fetchall())
-    con.executemany(
-        "INSERT INTO files (key, format, fingerprint, rows) VALUES (?, ?, ?, ?)",
-        [(k, format, prints[k], counts.get(k, 0)) for k in keys],
-    )
+    listing = pa.table({
+        "key": keys,
+        "format": [format] * len(keys),
+        "fingerprint": [prints[k] for k in keys],
+        "rows": pa.array([counts.get(k, 0) for k in keys], type=pa.int64()),
+    })
+    con.register("_listing", listing)
+    con.execute("INSERT INTO files (key, format, fingerprint, rows) SELECT * FROM _listing")
+    con.unregister("_listing")
     return int(sum(counts.values()))
 
 
