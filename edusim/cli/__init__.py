@@ -16,6 +16,8 @@ __all__ = ["app", "main", "COMMAND_MODULES"]
 #: Modules under ``edusim.cli`` whose ``register(app)`` adds commands, in help order.
 COMMAND_MODULES: tuple[str, ...] = (
     "core",
+    "data",
+    "run",
     "planning",
     "tutoring",
     "teachers",
