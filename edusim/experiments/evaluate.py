@@ -6,62 +6,32 @@ import multiprocessing
 import os
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict
 from typing import Any
 
 import gymnasium as gym
 import pandas as pd
 
+from edusim.experiments.spec import EnvSpec, Job, TeacherSpec
+
 __all__ = ["TeacherSpec", "evaluate", "run_job"]
 
 
-@dataclass(frozen=True)
-class TeacherSpec:
-    """A teacher to evaluate: registry name, configuration and the label used in tables."""
-
-    name: str
-    config: dict[str, Any] = field(default_factory=dict)
-    label: str | None = None
-
-    @property
-    def title(self) -> str:
-        return self.label or self.name
-
-    @classmethod
-    def of(cls, teacher: str | tuple[str, dict] | TeacherSpec) -> TeacherSpec:
-        if isinstance(teacher, TeacherSpec):
-            return teacher
-        if isinstance(teacher, str):
-            return cls(teacher)
-        name, config = teacher
-        return cls(name, dict(config))
-
-
-@dataclass(frozen=True)
-class _Job:
-    env_id: str
-    env_kwargs: dict[str, Any]
-    teacher: TeacherSpec
-    seed: int
-    episodes: int
-    mastery_level: float
-
-
-def run_job(job: _Job) -> list[dict[str, Any]]:
-    """Run one (teacher, seed) job and return its rows (importable by worker processes)."""
+def run_job(job: Job, mastery_level: float = 0.95) -> list[dict[str, Any]]:
+    """Run one (env, teacher, seed) job and return its rows (importable by worker processes)."""
     import edusim  # noqa: F401  (registers the env ids in a fresh worker)
     from edusim import agents
     from edusim.experiments.rollout import rollout
 
-    env = gym.make(job.env_id, **job.env_kwargs)
+    env = gym.make(job.env.id, **job.env.kwargs)
     try:
         teacher = agents.make(job.teacher.name, env, seed=job.seed, **job.teacher.config)
-        results = rollout(env, teacher, job.seed, job.episodes, job.mastery_level)
+        results = rollout(env, teacher, job.seed, job.episodes, mastery_level)
     finally:
         env.close()
     rows = []
     for episode, result in enumerate(results):
-        row = {"env": job.env_id, "teacher": job.teacher.title, "seed": job.seed}
+        row = {"env": job.env.title, "teacher": job.teacher.title, "seed": job.seed}
         row["episode"] = episode
         values = asdict(result)
         row["return"] = values.pop("episode_return")
@@ -112,22 +82,19 @@ def evaluate(
     if not specs or not seed_list or episodes < 1:
         raise ValueError("evaluate needs at least one teacher, one seed and one episode")
     gym.spec(env_id)  # fails early, listing close matches, on an unknown id
-    jobs = [
-        _Job(env_id, dict(env_kwargs or {}), spec, seed, episodes, mastery_level)
-        for spec in specs
-        for seed in seed_list
-    ]
+    env = EnvSpec(env_id, dict(env_kwargs or {}))
+    jobs = [Job(env, spec, seed, episodes) for spec in specs for seed in seed_list]
     workers = min(workers or os.cpu_count() or 1, len(jobs))
     rows: list[dict[str, Any]] = []
     if workers == 1:
         for done, job in enumerate(jobs, start=1):
-            rows.extend(run_job(job))
+            rows.extend(run_job(job, mastery_level))
             if on_job_done:
                 on_job_done(done, len(jobs))
     else:
         context = multiprocessing.get_context("spawn")
         with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-            futures = [pool.submit(run_job, job) for job in jobs]
+            futures = [pool.submit(run_job, job, mastery_level) for job in jobs]
             for done, future in enumerate(as_completed(futures), start=1):
                 rows.extend(future.result())
                 if on_job_done:

@@ -5,17 +5,18 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-import tomllib
 from pathlib import Path
 
 import pytest
+import tomllib
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
 def _package_dirs() -> set[str]:
     found = set()
-    for base, prefix in (("edusim", "edusim"), ("envs", "edusim.envs"), ("agents", "edusim.agents")):
+    roots = (("edusim", "edusim"), ("envs", "edusim.envs"), ("agents", "edusim.agents"))
+    for base, prefix in roots:
         for init in (ROOT / base).rglob("__init__.py"):
             rel = init.parent.relative_to(ROOT / base).parts
             found.add(".".join((prefix, *rel)))
@@ -42,9 +43,9 @@ def test_non_editable_install_maps_envs_and_agents(tmp_path) -> None:
     assert (target / "edusim" / "curricula" / "fractions.json").exists()
     code = (
         "import edusim, edusim.envs, edusim.agents, gymnasium as gym;"
-        "assert edusim.__file__.startswith(%r), edusim.__file__;"
+        f"assert edusim.__file__.startswith({str(target)!r}), edusim.__file__;"
         "env = gym.make('edusim/Tutor-v0'); env.reset(seed=0);"
-        "print(edusim.agents.names())" % str(target)
+        "print(edusim.agents.names())"
     )
     env = {**os.environ, "PYTHONPATH": str(target)}
     result = subprocess.run(
