@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 import typer
+from rich import box
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
 from rich.table import Table
@@ -50,17 +51,20 @@ def _backend(tutor: str):
 
 
 def _cell(value: float, ci: list[float] | None) -> str:
-    return f"{value:.3f}" if ci is None else f"{value:.3f} [{ci[0]:.2f}, {ci[1]:.2f}]"
+    return f"{value:.3f}" if ci is None else f"{value:.3f} [{ci[0]:.2f},{ci[1]:.2f}]"
 
 
 def _print_curves(metrics: dict, reference: dict | None) -> None:
     n = metrics["n_dialogues"]
-    table = Table(title=f"{metrics['backend']}: {n} dialogues, mean [95% bootstrap CI]")
+    table = Table(
+        title=f"{metrics['backend']}: {n} dialogues, mean [95% bootstrap CI]",
+        box=box.SIMPLE_HEAD,
+    )
     for column in ("k", "Success@k", "Telling@k"):
         table.add_column(column, justify="right")
     if reference:
-        table.add_column("human Success@k", justify="right")
-        table.add_column("human Telling@k", justify="right")
+        table.add_column("human S@k", justify="right")
+        table.add_column("human T@k", justify="right")
     for i, k in enumerate(metrics["k"]):
         row = [
             str(k),
@@ -71,6 +75,8 @@ def _print_curves(metrics: dict, reference: dict | None) -> None:
             row += [f"{reference['success_at_k'][i]:.3f}", f"{reference['telling_at_k'][i]:.3f}"]
         table.add_row(*row)
     console.print(table)
+    if reference:
+        console.print("human S@k, T@k: the same metrics on the file's human reference dialogues")
     moves = ", ".join(f"{m} {share:.0%}" for m, share in metrics["moves"].items())
     console.print(f"moves: {moves}; answer-leak rate {metrics['answer_leak_rate']:.3f}")
     if metrics.get("mean_mastery_gain") is not None:

@@ -52,17 +52,19 @@ def _focus(view: DialogueView, step: int, variant: int) -> str:
     text = view.case.problem.steps[step].text
     topic = topic_of(text)
     if variant % 2 == 0:
-        return f"Let's look at one part first: {topic}. Which numbers from the problem do you need?"
+        return f'Let\'s look at one part first: "{topic} ...". Which numbers do you need there?'
     operation = "add, subtract, multiply or divide"
-    return f"Think about {topic} again. Should you {operation} here, and why?"
+    return f'Think again about "{topic} ...". Should you {operation} there, and why?'
 
 
 def _probe(view: DialogueView, step: int, variant: int) -> str:
     value = view.last_student_value()
     topic = topic_of(view.case.problem.steps[step].text)
-    if value is not None and variant % 2 == 0:
+    reached = view.reached_steps()
+    right = {s.result for s, ok in zip(view.case.problem.steps, reached, strict=True) if ok}
+    if value is not None and value not in right and variant % 2 == 0:
         return f"How did you get {format_number(value)}? Can you explain that step to me?"
-    return f"What does the problem tell you about {topic}? Can you check that step again?"
+    return f'Can you check this part again: "{topic} ..."? What does the problem tell you?'
 
 
 def _tell(view: DialogueView, step: int, reveal_result: bool) -> str:
