@@ -17,7 +17,7 @@ import re
 
 from edusim.tutoring.dialogue import DialogueView
 from edusim.tutoring.moves import Move, TutorTurn
-from edusim.tutoring.numbers import format_number
+from edusim.tutoring.numbers import format_number, states_value
 
 __all__ = ["realise", "topic_of"]
 
@@ -74,6 +74,17 @@ def _tell(view: DialogueView, step: int, reveal_result: bool) -> str:
     return f"Here is how to do that step: {chosen.without_result()}. Can you finish it?"
 
 
+def _evaluation(view: DialogueView) -> str:
+    """CLASS-style judgement of the student's last turn."""
+    if not view.student_turns:
+        return "no response yet"
+    last = view.student_turns[-1].text
+    results = [st.result for st in view.case.problem.steps if st.result is not None]
+    if any(states_value(last, r) for r in results):
+        return "partially correct"
+    return "incorrect"
+
+
 def realise(
     move: Move,
     view: DialogueView,
@@ -91,17 +102,10 @@ def realise(
         variant: Picks among phrasings (e.g. how many turns the step has already had).
         reveal_result: For telling: give the step's value (``True``) or only its method.
     """
-    name = view.case.student_name
     if step is None:
         answer = format_number(view.case.problem.answer)
-        return TutorTurn(
-            Move.GENERIC,
-            f"Yes, {answer} is right. Well done, {name}!",
-            None,
-            "correct",
-            "praise",
-            "all steps solved",
-        )
+        text = f"Yes, {answer} is right. Well done, {view.case.student_name}!"
+        return TutorTurn(Move.GENERIC, text, None, "correct", "praise", "all steps solved")
     if move is Move.FOCUS:
         text = _focus(view, step, variant)
     elif move is Move.PROBING:
@@ -110,5 +114,7 @@ def realise(
         text = _tell(view, step, reveal_result)
     else:
         text = "Okay, take your time and walk me through your reasoning."
-    state = f"step {step + 1} of {view.case.problem.n_steps} open"
-    return TutorTurn(move, text, step, "incorrect", move.value, state)
+    reached = sum(view.reached_steps())
+    state = f"{reached} of {view.case.problem.n_steps} steps reached; step {step + 1} open"
+    action = f"{move.value} on step {step + 1}"
+    return TutorTurn(move, text, step, _evaluation(view), action, state)

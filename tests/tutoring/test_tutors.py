@@ -112,3 +112,14 @@ def test_llm_tutor_without_a_move_label_is_a_parse_error(sample_cases):
 def test_offline_backend_answer_names_the_rule_based_backend(sample_cases):
     answer = BackendTutor(OfflineBackend(seed=0)).next_turn(DialogueView(sample_cases[0], ()))
     assert answer.backend == "offline (rule-based)" and answer.text is None
+
+
+def test_rule_based_turns_carry_class_fields(sample_cases):
+    case = sample_cases[0]
+    first = make_tutor("offline", seed=0).next_turn(DialogueView(case, ())).value
+    assert first.evaluation == "no response yet"
+    assert first.action == "probing on step 1"
+    assert first.subproblem_state == "0 of 2 steps reached; step 1 open"
+    view = DialogueView(case, (Turn("teacher", "?", Move.PROBING, 0), Turn("student", "Oh, 15.")))
+    later = make_tutor("offline", seed=0).next_turn(view).value
+    assert later.evaluation == "partially correct" and later.step == 1
