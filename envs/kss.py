@@ -66,7 +66,7 @@ class KSSEnv(gym.Env[np.ndarray, np.int64]):
     Never terminates; the registry's ``max_episode_steps`` (20 for ``KSS-v0``) truncates.
 
     ## Arguments
-    ``gymnasium.make("edusim/KSS-v0", pool_size=4000, learner_mode="copy", pool_seed=None,
+    ``gymnasium.make("edusim/KSS-v0", pool_size=4000, learner_mode="copy", pool_seed=0,
     difficulty=KSS_DIFFICULTY, params=None, observe_mastery=False)``; see
     :class:`~edusim.envs.kss_batch.KSSConfig`. ``info`` holds ``exam`` and ``initial_exam``
     (binary scores on the target), ``target_size``, ``learning_gain``, ``pool_index`` and,
@@ -88,7 +88,7 @@ class KSSEnv(gym.Env[np.ndarray, np.int64]):
         self,
         pool_size: int | None = 4000,
         learner_mode: LearnerMode | str = LearnerMode.COPY,
-        pool_seed: int | None = None,
+        pool_seed: int | None = 0,
         difficulty: tuple[float, ...] = KSS_DIFFICULTY,
         params: KSSParams | None = None,
         observe_mastery: bool = False,
@@ -145,7 +145,7 @@ class KSSEnv(gym.Env[np.ndarray, np.int64]):
         info = {
             "exam": int(b.exam[0]),
             "initial_exam": int(b.initial_exam[0]),
-            "target_size": int(b.state.target[0].sum()),
+            "target_size": int(b.target_size[0]),
             "learning_gain": float(b.learning_gain()[0]),
             "pool_index": int(b.pool_index[0]),
         }

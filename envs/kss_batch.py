@@ -5,10 +5,12 @@ row's pool of learners, what a teacher observes of it, and its exam score. The s
 batch of one and the vector env a batch of N, so both share every line of dynamics.
 
 The pool: the original builds 4000 warmed-up learners once and draws one per episode
-(discarding any that already pass their whole target). Here pool learner ``j`` of a row is
-generated on demand from its own random stream, keyed by ``(pool key, j)``, so a pool costs no
-memory in ``copy`` mode. In ``mutate`` mode (the original's behaviour) a learner's state after
-an episode is written back to its pool slot and is where its next episode starts.
+(discarding any that already pass their whole target). Here pool learner ``j`` is generated
+from its own random stream, keyed by ``(pool key, j)``: with a ``pool_seed`` the whole pool is
+generated once, in one batched call, and shared by every row; without one, each row's pool
+comes from its reset seed and a learner is generated when drawn. In ``mutate`` mode (the
+original's behaviour) a learner's state after an episode is written back to the row's own
+copy of its pool slot, where its next episode starts.
 """
 
 from __future__ import annotations
@@ -52,8 +54,10 @@ class KSSConfig:
         pool_size: Learners per pool (the original's ``learner_num``); ``None``: every episode
             draws a fresh learner from the population.
         learner_mode: ``"copy"`` (default) or ``"mutate"`` (the original; needs a pool size).
-        pool_seed: Seed of the pool's learners; ``None`` derives the pool from the seed given
-            to ``reset`` (each vector row from its own seed).
+        pool_seed: Seed of the pool's learners: one fixed population, generated once, as the
+            original's (which its ``seed=10`` fixes); the seed given to ``reset`` picks the
+            learners drawn from it. ``None`` derives each row's pool from the seed given to
+            ``reset`` instead (learners are then generated one draw at a time, slower).
         difficulty: Exercise difficulty per point (default: the original's, seed 10).
         params: Population and dynamics (:class:`~edusim.learners.kss.KSSParams`).
         observe_mastery: Append the hidden IRT pass probability per point to observations.
@@ -61,7 +65,7 @@ class KSSConfig:
 
     pool_size: int | None = 4000
     learner_mode: LearnerMode | str = LearnerMode.COPY
-    pool_seed: int | None = None
+    pool_seed: int | None = 0
     difficulty: tuple[float, ...] = KSS_DIFFICULTY
     params: KSSParams | None = None
     observe_mastery: bool = False
@@ -89,6 +93,7 @@ class KSSBatch:
         self.state: KSSState | None = None
         self.initial_exam = np.zeros(n, dtype=np.int64)
         self.exam = np.zeros(n, dtype=np.int64)
+        self.target_size = np.ones(n, dtype=np.int64)
         self.steps = np.zeros(n, dtype=np.int64)
         self.learned = np.zeros(n, dtype=bool)
         self.correct = np.zeros(n, dtype=bool)
@@ -99,6 +104,16 @@ class KSSBatch:
         self._spent: np.ndarray | None = None
         if config.learner_mode is LearnerMode.MUTATE:
             self._allocate_pool()
+        # a seeded finite pool is one population for every row: generated once, all at once
+        self._shared: KSSState | None = None
+        self._viable = np.zeros(0, dtype=np.int64)  # its learners who fail part of the target
+        if config.pool_seed is not None:
+            self.pool_keys[:] = mix64(np.full(n, config.pool_seed, dtype=np.uint64))
+            if config.pool_size is not None:
+                j = np.arange(config.pool_size)
+                self._shared = self._generate(self.pool_keys[:1].repeat(len(j)), j)
+                gap = self.model.exam(self._shared) < self._shared.target.sum(axis=1)
+                self._viable = np.flatnonzero(gap)
 
     # -- lifecycle -----------------------------------------------------------------------
     def reset(self, mask: np.ndarray, keys: np.ndarray | None) -> None:
@@ -110,17 +125,15 @@ class KSSBatch:
         if keys is not None:
             keys = np.asarray(keys, dtype=np.uint64)
             self.streams.rekey(mask, keys)
-            pool_seed = self.config.pool_seed
-            if pool_seed is None:
+            if self.config.pool_seed is None:
                 self.pool_keys[mask] = mix64(keys ^ _POOL_SALT)
-            else:
-                self.pool_keys[mask] = mix64(np.full(keys.shape, pool_seed, dtype=np.uint64))
             if mutate and self._touched is not None:
                 self._touched[mask] = False
                 self._spent[mask] = False
         elif mutate and self.state is not None:
             self._save(mask)
         self.state = self._draw_learners(mask)
+        self.target_size = self.state.target.sum(axis=1)
         exam = self.model.exam(self.state)
         self.initial_exam = np.where(mask, exam, self.initial_exam)
         self.exam = np.where(mask, exam, self.exam)
@@ -130,11 +143,19 @@ class KSSBatch:
     def _draw_learners(self, mask: np.ndarray) -> KSSState:
         """A learner per masked row, uniform over the row's pool learners with a gap left."""
         size = self.config.pool_size or _UNBOUNDED
+        # copy mode on a pregenerated pool: draw straight among the learners with a gap left
+        among = None if self._shared is None or self._touched is not None else self._viable
         state = self.state
         pending = mask.copy()
         for _ in range(_MAX_DRAWS):
+            if among is not None and not len(among):
+                break
             rows = np.flatnonzero(pending)
-            j = np.floor(_uniform(self.streams, rows) * size).astype(np.int64)
+            u = _uniform(self.streams, rows)
+            if among is None:
+                j = np.floor(u * size).astype(np.int64)
+            else:
+                j = among[np.floor(u * len(among)).astype(np.int64)]
             candidates = self._pool_learners(rows, j)
             valid = self.model.exam(candidates) < candidates.target.sum(axis=1)
             if self._spent is not None:
@@ -155,13 +176,20 @@ class KSSBatch:
 
     def _pool_learners(self, rows: np.ndarray, j: np.ndarray) -> KSSState:
         """Pool learner ``j[i]`` of row ``rows[i]``: generated, or as saved (mutate mode)."""
-        keys = mix64(self.pool_keys[rows] + mix64(j.astype(np.uint64)))  # wraps mod 2**64
-        state = self.model.init_state(len(rows), LearnerStreams(keys))
+        if self._shared is not None:
+            state = select_state(self._shared, j)
+        else:
+            state = self._generate(self.pool_keys[rows], j)
         if self._touched is None:
             return state
         seen = self._touched[rows, j]
         saved = _take(self._saved, rows[seen], j[seen])
         return scatter_state(state, seen, saved)
+
+    def _generate(self, pool_keys: np.ndarray, j: np.ndarray) -> KSSState:
+        """Learner ``j`` of the pool keyed ``pool_key``: from its own random stream."""
+        keys = mix64(pool_keys + mix64(j.astype(np.uint64)))  # uint64 wraps mod 2**64
+        return self.model.init_state(len(j), LearnerStreams(keys))
 
     def _allocate_pool(self) -> None:
         # np.zeros maps pages lazily: memory is committed only for slots that get written
@@ -210,22 +238,25 @@ class KSSBatch:
         self.correct = active & correct
         before, self.exam = self.exam, self.model.exam(self.state)
         self.steps += active
-        return (self.exam - before) / self.state.target.sum(axis=1)
+        return (self.exam - before) / self.target_size
 
     # -- what can be measured -------------------------------------------------------------
     def learning_gain(self) -> np.ndarray:
         """The original's episode reward so far: exam gain on the target over its size."""
-        return (self.exam - self.initial_exam) / self.state.target.sum(axis=1)
+        return (self.exam - self.initial_exam) / self.target_size
 
     def observation(self) -> np.ndarray:
         """Target, tested and passed points, one-hot of the point learned last (+ mastery)."""
-        s = self.state
-        last = np.zeros((self.n, self.k + 1), dtype=np.float32)
-        last[np.arange(self.n), s.last_learned] = 1.0  # index -1 is the "none yet" column
-        parts = [s.target, s.last_result >= 0, s.last_result == 1, last[:, : self.k]]
+        s, k = self.state, self.k
+        obs = np.zeros((self.n, self.obs_size), dtype=np.float32)
+        obs[:, :k] = s.target
+        obs[:, k : 2 * k] = s.last_result >= 0
+        obs[:, 2 * k : 3 * k] = s.last_result == 1
+        learned = np.flatnonzero(s.last_learned >= 0)
+        obs[learned, 3 * k + s.last_learned[learned]] = 1.0
         if self.config.observe_mastery:
-            parts.append(self.model.mastery(s))
-        return np.concatenate(parts, axis=1).astype(np.float32)
+            obs[:, 4 * k :] = self.model.mastery(s)
+        return obs
 
 
 def _uniform(streams: LearnerStreams, rows: np.ndarray) -> np.ndarray:

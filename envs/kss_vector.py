@@ -46,7 +46,7 @@ class KSSVectorEnv(VectorEnv):
         num_envs: int = 1,
         pool_size: int | None = 4000,
         learner_mode: LearnerMode | str = LearnerMode.COPY,
-        pool_seed: int | None = None,
+        pool_seed: int | None = 0,
         difficulty: tuple[float, ...] = KSS_DIFFICULTY,
         params: KSSParams | None = None,
         observe_mastery: bool = False,
@@ -113,7 +113,7 @@ class KSSVectorEnv(VectorEnv):
         return {
             "exam": b.exam.copy(),
             "initial_exam": b.initial_exam.copy(),
-            "target_size": b.state.target.sum(axis=1),
+            "target_size": b.target_size.copy(),
             "learning_gain": b.learning_gain(),
             "pool_index": b.pool_index.copy(),
             "learned": b.learned & stepped,

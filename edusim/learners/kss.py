@@ -207,14 +207,22 @@ class KSSLearner(LearnerModel[KSSState]):
             raise ValueError(f"min_target {self.params.min_target} exceeds the {k} skills")
         self.difficulty = bank.difficulties()
         dag = nx.relabel_nodes(graph.graph, graph.index)
-        #: ``prereq[s]``: mask of the prerequisites of ``s``.
-        self.prereq = graph.prerequisite_matrix().T.astype(bool)
         self.spill = _spill_weights(dag, k)
         self.allowed = _allowed_after(dag, k)
         order = self.params.warmup_order or tuple(stack_topological_order(dag))
         if sorted(order) != list(range(k)):
             raise ValueError(f"warmup_order must list each of the {k} skills once, got {order}")
         self.warmup_order = np.asarray(order, dtype=np.int64)
+        #: Smallest ability that passes each point's test, and that is no longer weak in the
+        #: warm-up: comparing abilities with these equals thresholding ``irt`` exactly.
+        self.pass_ability = self._ability_at(self.params.pass_probability)
+        self.strong_ability = self._ability_at(self.params.warmup_weak)
+        # Prerequisites of each point in the graph's order, padded with weight-0 entries, so
+        # that their gaps to the ceiling add up in the original's order.
+        preds = [list(dag.predecessors(s)) for s in range(k)]
+        width = max(1, *(len(p) for p in preds))
+        self._pred_index = np.array([p + [0] * (width - len(p)) for p in preds], dtype=np.int64)
+        self._pred_weight = np.array([[1.0] * len(p) + [0.0] * (width - len(p)) for p in preds])
 
     # -- the tester ------------------------------------------------------------------------
     def irt(self, ability: np.ndarray, items: np.ndarray) -> np.ndarray:
@@ -222,6 +230,21 @@ class KSSLearner(LearnerModel[KSSState]):
         p = self.params
         z = -1.7 * p.discrimination * (ability - self.difficulty[items])
         return p.guess + (1 - p.guess) / (1 + np.exp(z))
+
+    def _ability_at(self, level: float) -> np.ndarray:
+        """Per item, the smallest float ability whose ``irt`` reaches ``level`` (bisection)."""
+        items = np.arange(self.n_skills)
+        lo, hi = self.difficulty - 50.0, self.difficulty + 50.0
+        below = self.irt(lo, items) >= level
+        above = self.irt(hi, items) < level
+        while True:
+            mid = (lo + hi) / 2
+            done = (mid == lo) | (mid == hi)
+            if done.all():
+                break
+            reach = self.irt(mid, items) >= level
+            hi, lo = np.where(reach & ~done, mid, hi), np.where(~reach & ~done, mid, lo)
+        return np.where(below, -np.inf, np.where(above, np.inf, hi))
 
     def p_correct(self, state: KSSState, items: np.ndarray) -> np.ndarray:
         items = self.check_items(items)
@@ -234,11 +257,16 @@ class KSSLearner(LearnerModel[KSSState]):
 
     def respond(self, state: KSSState, items: np.ndarray, rng: RandomSource | None = None):
         """KSS tests are deterministic: correct when the IRT probability reaches the pass mark."""
-        return self.p_correct(state, items) >= self.params.pass_probability
+        items = self.check_items(items)
+        return self._passes(state, items)
+
+    def _passes(self, state: KSSState, items: np.ndarray) -> np.ndarray:
+        rows = np.arange(items.shape[0])
+        return state.ability[rows, items] >= self.pass_ability[items]
 
     def passed(self, state: KSSState) -> np.ndarray:
         """``(n, K)`` bool: the binary test of every point."""
-        return self.mastery(state) >= self.params.pass_probability
+        return state.ability >= self.pass_ability
 
     def exam(self, state: KSSState) -> np.ndarray:
         """Binary test score on the learning target, ``(n,)`` int (the original's ``exam``)."""
@@ -264,7 +292,8 @@ class KSSLearner(LearnerModel[KSSState]):
         rows = np.arange(items.shape[0])
         ok = mask & self.learnable(state, items)
         gap = ceiling - a
-        discount = np.exp((gap * self.prereq[items]).sum(axis=1))
+        pre_gap = (gap[rows[:, None], self._pred_index[items]] * self._pred_weight[items]).sum(1)
+        discount = np.exp(pre_gap)
         inc = np.where(ok, gap[rows, items] * (1 / discount) * 0.5, 0.0)
         ability = np.minimum(a + inc[:, None] * self.spill[items], ceiling)
         last = np.where(ok, items, state.last_learned)
@@ -280,7 +309,7 @@ class KSSLearner(LearnerModel[KSSState]):
         items = self.check_items(items)
         mask = np.ones(items.shape[0], dtype=bool) if mask is None else mask
         state = self._learn(state, items, mask)
-        correct = self.respond(state, items)
+        correct = self._passes(state, items)
         rows = np.flatnonzero(mask)
         result = state.last_result.copy()
         result[rows, items[rows]] = correct[rows]
@@ -347,6 +376,8 @@ def _warm_up(model: KSSLearner, state: KSSState, u: np.ndarray) -> KSSState:
     active = np.ones(n, dtype=bool)
 
     def record(state: KSSState, item: np.ndarray, mask: np.ndarray) -> KSSState:
+        if not mask.any():
+            return state
         state, correct = model.practice(state, item, mask)
         items[rows[mask], length[mask]] = item[mask]
         results[rows[mask], length[mask]] = correct[mask]
@@ -364,7 +395,7 @@ def _warm_up(model: KSSLearner, state: KSSState, u: np.ndarray) -> KSSState:
         review = active & passed & varied
         retry = active & ~review & (length > 0) & ~passed & (u[:, r, 0] < p.warmup_retry)
         ordered = active & ~review & ~retry & (u[:, r, 1] < p.warmup_in_order)
-        weak = model.mastery(state)[:, model.warmup_order] < p.warmup_weak
+        weak = state.ability[:, model.warmup_order] < model.strong_ability[model.warmup_order]
         first_weak = model.warmup_order[weak.argmax(axis=1)]
         active &= ~(ordered & ~weak.any(axis=1))
         state = record(state, last, review & (length < steps - 1))

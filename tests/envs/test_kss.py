@@ -184,6 +184,17 @@ def test_warm_up_matches_the_original_policy():
     assert set(lengths) == {20}
 
 
+def test_pass_thresholds_equal_the_irt_test():
+    model = KSSLearner()
+    rng = np.random.default_rng(3)
+    items = np.arange(10)[None, :]
+    for level, threshold in ((0.5, model.pass_ability), (0.6, model.strong_ability)):
+        near = threshold + rng.uniform(-1e-12, 1e-12, size=(5000, 10))
+        edges = np.stack([threshold, np.nextafter(threshold, -np.inf)])
+        for ability in (near, edges, rng.uniform(-4, 5, size=(5000, 10))):
+            assert np.array_equal(model.irt(ability, items) >= level, ability >= threshold)
+
+
 def test_population_draws():
     model = KSSLearner()
     state = model.init_state(4000, LearnerStreams.from_seeds(range(4000)))
@@ -257,7 +268,16 @@ def test_rewards_telescope_to_the_original_episode_reward():
     assert total == pytest.approx(expected)
 
 
-@pytest.mark.parametrize("kwargs", [{}, {"learner_mode": "mutate", "pool_size": 3}])
+@pytest.mark.parametrize(
+    "kwargs",
+    [
+        {},
+        {"learner_mode": "mutate", "pool_size": 3},
+        {"pool_seed": None},
+        {"pool_seed": None, "pool_size": None},
+        {"pool_seed": None, "learner_mode": "mutate", "pool_size": 2},
+    ],
+)
 def test_vector_env_equals_single_envs(kwargs):
     n, steps = 4, 45  # two autoresets at max_episode_steps=20
     vec = gym.make_vec(ENV_ID, num_envs=n, vectorization_mode="vector_entry_point", **kwargs)
