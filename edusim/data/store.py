@@ -180,7 +180,7 @@ class Store:
             if not files:
                 raise DataError([Issue(", ".join(map(str, paths)), "no files", "nothing to read")])
             known = self._known_files()
-            prints = {f.key: fingerprint(f.path) for f in files}
+            prints = {f.key: f"{format}:{fingerprint(f.path)}" for f in files}
             todo = [f for f in files if known.get(f.key) != prints[f.key]]
             replaced = [f.key for f in todo if f.key in known]
             if progress is not None:
