@@ -36,6 +36,8 @@ from edusim.kt.sequences import Interactions, Vocabulary
 __all__ = ["BKTFitConfig", "FittedBKT", "fit_bkt"]
 
 _CLAMP = 1e-6
+#: Re-pack the chains when the running skills hold less than this share of their elements.
+_COMPACT = 0.7
 _PARAMS = ("prior", "learn", "forget", "guess", "slip")
 
 
@@ -145,31 +147,36 @@ def _m_step(chains: Chains, params: BKTTensors, gamma, fwd, forgetting: bool) ->
     n_tokens = params.prior.shape[0]
     k, src, dst = chains.skill, chains.src, chains.dst
 
-    def per_skill(values: torch.Tensor, index: torch.Tensor = k) -> torch.Tensor:
-        return sum_rows(values, index, n_tokens)
+    def per_skill(*values: torch.Tensor, index: torch.Tensor = k) -> list[torch.Tensor]:
+        sums = sum_rows(torch.cat(values, dim=1), index, n_tokens)
+        return list(sums.split(values[0].shape[1], dim=1))
 
     first = chains.steps[0]
-    starts = per_skill(gamma[:first], k[:first])
-    n_chains = per_skill(torch.ones_like(gamma[:first]), k[:first])
+    starts, n_chains = per_skill(gamma[:first], torch.ones_like(gamma[:first]), index=k[:first])
     ks = chains.src_skill
     g_src, g_dst = take_rows(gamma, src), take_rows(gamma, dst)
     post_src, p_dst = take_rows(fwd.post, src), take_rows(fwd.p, dst)
-    learn_w = per_skill((1 - post_src) * take_rows(params.learn, ks) * g_dst / p_dst, ks)
-    unknown_from = per_skill(1 - g_src, ks)
-    forget = params.forget
+    learned = (1 - post_src) * take_rows(params.learn, ks) * g_dst / p_dst
     if forgetting:
-        stay = (1 - g_dst) / (1 - p_dst)
-        forget_w = per_skill(post_src * take_rows(params.forget, ks) * stay, ks)
-        forget = _ratio(forget_w, per_skill(g_src, ks), params.forget)
-    c = chains.correct
-    unknown, known = per_skill(1 - gamma), per_skill(gamma)
+        forgot = post_src * take_rows(params.forget, ks) * (1 - g_dst) / (1 - p_dst)
+        learn_w, unknown_from, forget_w, known_from = per_skill(
+            learned, 1 - g_src, forgot, g_src, index=ks
+        )
+        forget = _ratio(forget_w, known_from, params.forget)
+    else:
+        learn_w, unknown_from = per_skill(learned, 1 - g_src, index=ks)
+        forget = params.forget
     zero = torch.zeros((), dtype=gamma.dtype, device=gamma.device)
+    c = chains.correct
+    unknown, known, right_unknown, wrong_known = per_skill(
+        1 - gamma, gamma, torch.where(c, 1 - gamma, zero), torch.where(c, zero, gamma)
+    )
     return BKTTensors(
         prior=_ratio(starts, n_chains, params.prior),
         learn=_ratio(learn_w, unknown_from, params.learn),
         forget=forget,
-        guess=_ratio(per_skill(torch.where(c, 1 - gamma, zero)), unknown, params.guess),
-        slip=_ratio(per_skill(torch.where(c, zero, gamma)), known, params.slip),
+        guess=_ratio(right_unknown, unknown, params.guess),
+        slip=_ratio(wrong_known, known, params.slip),
     )
 
 
@@ -196,18 +203,24 @@ def fit_bkt(data: Interactions, vocab: Vocabulary, config: BKTFitConfig | None =
     active = torch.ones(shape, dtype=torch.bool, device=device)
     previous = torch.full(shape, -np.inf, dtype=torch.float64, device=device)
     iterations = torch.zeros(shape, dtype=torch.long, device=device)
+    full = chains
+    per_token = np.bincount(chains.layout.skill, minlength=n_tokens)
     for _ in range(config.max_iter):
         fwd = chains.forward(params)
         loglik = sum_rows(torch.log(fwd.den), chains.skill, n_tokens)
         iterations += active
         active &= (loglik - previous).abs() >= config.tol
         previous = loglik
-        if not bool(active.any()):
+        running = active.any(dim=1).cpu().numpy()
+        if not running.any():
             break
         gamma = chains.smooth(fwd, params.forget if config.forgetting else None)
         params = _where(active, _m_step(chains, params, gamma, fwd, config.forgetting), params)
-    final = sum_rows(torch.log(chains.forward(params).den), chains.skill, n_tokens)
-    return _select(vocab, params, final, iterations, chains)
+        if per_token[running].sum() < _COMPACT * chains.n_elements:
+            # Converged skills no longer change: drop their chains from the E-step.
+            chains = chains.subset(running)
+    final = sum_rows(torch.log(full.forward(params).den), full.skill, n_tokens)
+    return _select(vocab, params, final, iterations, full)
 
 
 def _select(vocab, params: BKTTensors, loglik, iterations, chains: Chains) -> FittedBKT:

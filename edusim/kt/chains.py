@@ -68,10 +68,50 @@ class ForwardResult:
 
 
 @dataclass(frozen=True)
+class ChainLayout:
+    """The chains of an :class:`~edusim.kt.sequences.Interactions` in numpy, before packing.
+
+    Elements are sorted by chain, then time. ``chain``, ``pos``: each element's chain and
+    position in it; ``length``, ``chain_skill``: per chain.
+    """
+
+    rows: np.ndarray
+    skill: np.ndarray
+    correct: np.ndarray
+    chain: np.ndarray
+    pos: np.ndarray
+    length: np.ndarray
+    chain_skill: np.ndarray
+
+    @classmethod
+    def of(cls, data) -> ChainLayout:
+        """One chain per (learner, token) pair of ``data``."""
+        rows, slots = np.nonzero(data.tokens > 0)
+        skill = data.tokens[rows, slots]
+        learner = data.learner_of_row()[rows]
+        order = np.lexsort((rows, skill, learner))
+        rows, skill, learner = rows[order], skill[order], learner[order]
+        new = np.ones(len(rows), dtype=bool)
+        new[1:] = (learner[1:] != learner[:-1]) | (skill[1:] != skill[:-1])
+        chain = np.cumsum(new) - 1
+        starts = np.flatnonzero(new)
+        return cls(
+            rows=rows,
+            skill=skill,
+            correct=data.correct[rows],
+            chain=chain,
+            pos=np.arange(len(rows)) - starts[chain],
+            length=np.diff(np.append(starts, len(rows))),
+            chain_skill=skill[starts],
+        )
+
+
+@dataclass(frozen=True)
 class Chains:
     """Packed chains on one device.
 
     Attributes:
+        layout: The unpacked chains (for :meth:`subset`).
         skill: ``(E,)`` token id of each element.
         correct: ``(E, 1)`` bool observation of each element.
         row: ``(E,)`` row of the source :class:`Interactions` each element came from.
@@ -80,6 +120,7 @@ class Chains:
             token ids.
     """
 
+    layout: ChainLayout
     skill: torch.Tensor
     correct: torch.Tensor
     row: torch.Tensor
@@ -99,25 +140,28 @@ class Chains:
     @classmethod
     def build(cls, data, device: torch.device | str) -> Chains:
         """Pack ``data`` (:class:`~edusim.kt.sequences.Interactions`) into chains."""
-        rows, slots = np.nonzero(data.tokens > 0)
-        skill = data.tokens[rows, slots]
-        learner = data.learner_of_row()[rows]
-        order = np.lexsort((rows, skill, learner))
-        rows, skill, learner = rows[order], skill[order], learner[order]
-        new = np.ones(len(rows), dtype=bool)
-        new[1:] = (learner[1:] != learner[:-1]) | (skill[1:] != skill[:-1])
-        chain = np.cumsum(new) - 1
-        starts = np.flatnonzero(new)
-        pos = np.arange(len(rows)) - starts[chain]
-        length = np.diff(np.append(starts, len(rows)))
-        rank = np.empty(len(length), dtype=np.int64)
-        rank[np.argsort(-length, kind="stable")] = np.arange(len(length))
-        steps = np.bincount(length - 1)[::-1].cumsum()[::-1]
-        bounds = np.concatenate([[0], np.cumsum(steps)])
+        layout = ChainLayout.of(data)
+        return cls.pack(layout, np.ones(len(layout.length), dtype=bool), device)
+
+    def subset(self, skills: np.ndarray) -> Chains:
+        """Only the chains of the token ids where the boolean ``skills`` is true."""
+        return self.pack(self.layout, skills[self.layout.chain_skill], self.skill.device)
+
+    @classmethod
+    def pack(cls, layout: ChainLayout, keep: np.ndarray, device) -> Chains:
+        """Pack the chains where ``keep`` (per chain) is true, longest first."""
+        kept = np.flatnonzero(keep)
+        length = layout.length[kept]
+        rank = np.full(len(layout.length), -1, dtype=np.int64)
+        rank[kept[np.argsort(-length, kind="stable")]] = np.arange(len(kept))
+        element = np.flatnonzero(keep[layout.chain])
+        chain, pos = layout.chain[element], layout.pos[element]
+        steps = np.bincount(length - 1)[::-1].cumsum()[::-1] if len(kept) else np.zeros(0, int)
+        bounds = np.concatenate([[0], np.cumsum(steps)]).astype(np.int64)
         packed = bounds[pos] + rank[chain]
-        perm = np.empty(len(rows), dtype=np.int64)
-        perm[packed] = np.arange(len(rows))
-        has_next = pos + 1 < length[chain]
+        perm = np.empty(len(element), dtype=np.int64)
+        perm[packed] = element
+        has_next = pos + 1 < layout.length[chain]
         src = packed[has_next]
         dst = bounds[pos[has_next] + 1] + rank[chain[has_next]]
 
@@ -125,13 +169,14 @@ class Chains:
             return torch.as_tensor(np.ascontiguousarray(a), dtype=dt, device=device)
 
         return cls(
-            skill=tensor(skill[perm]),
-            correct=tensor(data.correct[rows[perm]], torch.bool)[:, None],
-            row=tensor(rows[perm]),
+            layout=layout,
+            skill=tensor(layout.skill[perm]),
+            correct=tensor(layout.correct[perm], torch.bool)[:, None],
+            row=tensor(layout.rows[perm]),
             steps=steps.tolist(),
             src=tensor(src),
             dst=tensor(dst),
-            src_skill=tensor(skill[perm][src]),
+            src_skill=tensor(layout.skill[element][has_next]),
         )
 
     def forward(self, params: BKTTensors) -> ForwardResult:
@@ -144,29 +189,32 @@ class Chains:
         e0 = torch.where(observed, guess, 1.0 - guess)  # P(obs | unknown)
         gap = e1 - e0
         p, post, den = torch.empty_like(e1), torch.empty_like(e1), torch.empty_like(e1)
-        bounds = self.bounds
-        p[: bounds[1]] = take_rows(params.prior, k[: bounds[1]])
-        for t in range(len(self.steps)):
-            a, b = bounds[t], bounds[t + 1]
-            if t:
-                prev = bounds[t - 1]
-                torch.addcmul(learn[a:b], post[prev : prev + b - a], keep[a:b], out=p[a:b])
-            torch.addcmul(e0[a:b], p[a:b], gap[a:b], out=den[a:b])
-            torch.mul(p[a:b], e1[a:b], out=post[a:b])
-            post[a:b].div_(den[a:b])
+        steps = self.steps
+        p[: steps[0]] = take_rows(params.prior, k[: steps[0]])
+        # Views of each time step's block, made once: the loop below is a few ops per step.
+        blocks = [x.split(steps) for x in (learn, keep, e0, gap, e1, p, post, den)]
+        previous = None
+        for n, learn_t, keep_t, e0_t, gap_t, e1_t, p_t, post_t, den_t in zip(
+            steps, *blocks, strict=True
+        ):
+            if previous is not None:
+                torch.addcmul(learn_t, previous[:n], keep_t, out=p_t)
+            torch.addcmul(e0_t, p_t, gap_t, out=den_t)
+            torch.mul(p_t, e1_t, out=post_t)
+            post_t.div_(den_t)
+            previous = post_t
         return ForwardResult(p, post, den)
 
     def smooth(self, fwd: ForwardResult, forget: torch.Tensor | None) -> torch.Tensor:
         """Smoothed P(known) ``gamma`` per element; ``forget`` is ``(K, R)`` or ``None``."""
         gamma = fwd.post.clone()
-        p, post, bounds = fwd.p, fwd.post, self.bounds
-        f = None if forget is None else take_rows(forget, self.skill)
+        f = None if forget is None else take_rows(forget, self.skill).split(self.steps)
+        blocks = [x.split(self.steps) for x in (gamma, fwd.p, fwd.post)]
         for t in range(len(self.steps) - 2, -1, -1):
-            a, m, nb = bounds[t], self.steps[t + 1], bounds[t + 1]
-            g_next, p_next = gamma[nb : nb + m], p[nb : nb + m]
+            g_next, p_next, m = blocks[0][t + 1], blocks[1][t + 1], self.steps[t + 1]
             factor = g_next / p_next
             if f is not None:
                 stay = (1.0 - g_next) / (1.0 - p_next)
-                factor = torch.lerp(factor, stay, f[a : a + m])
-            torch.mul(post[a : a + m], factor, out=gamma[a : a + m])
+                factor = torch.lerp(factor, stay, f[t][:m])
+            torch.mul(blocks[2][t][:m], factor, out=blocks[0][t][:m])
         return gamma

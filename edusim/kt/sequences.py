@@ -92,12 +92,14 @@ class Vocabulary:
         """The vocabulary of a canonical interaction frame at ``level``."""
         level = Level(level)
         if level is Level.SKILL:
-            names = sorted({str(s) for s in frame["skill_ids"].explode().dropna()}, key=_natural_key)
+            found = {str(s) for s in frame["skill_ids"].explode().dropna()}
+            names = sorted(found, key=_natural_key)
             skills = [(n,) for n in names]
         else:
             first = frame.drop_duplicates("item_id")
-            order = sorted(range(len(first)), key=lambda i: _natural_key(str(first["item_id"].iat[i])))
-            names = [str(first["item_id"].iat[i]) for i in order]
+            ids = [str(i) for i in first["item_id"]]
+            order = sorted(range(len(ids)), key=lambda i: _natural_key(ids[i]))
+            names = [ids[i] for i in order]
             skills = [tuple(str(s) for s in first["skill_ids"].iat[i]) for i in order]
         return cls(level, (_UNK_NAME, *names), ((), *skills))
 

@@ -1,0 +1,215 @@
+"""``edusim kt ...``: fit, evaluate and cross-validate knowledge-tracing models."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+__all__ = ["register", "kt_app"]
+
+console = Console()
+
+kt_app = typer.Typer(
+    name="kt",
+    help="Knowledge tracing: fit BKT, DKT or SAKT on interaction data, evaluate, cross-validate.",
+    no_args_is_help=True,
+)
+
+_STORE_SUFFIXES = (".duckdb", ".db")
+
+
+@contextlib.contextmanager
+def _errors() -> Iterator[None]:
+    """Library errors -> one line on stderr and exit status 1."""
+    try:
+        yield
+    except (ValueError, TypeError, FileNotFoundError, OSError) as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(1) from None
+
+
+def _read(path: Path, format: str | None):
+    """A canonical frame from a DuckDB store or any file :func:`edusim.data.load` reads."""
+    from edusim.data import load
+    from edusim.data.store import read_store
+
+    if format == "store" or (format is None and path.suffix in _STORE_SUFFIXES):
+        return read_store(path)
+    if format is None:
+        raise ValueError(f"{path}: give --format (dkt, csv, ...) or a DuckDB store (.duckdb)")
+    return load(path, format)
+
+
+def _parse_params(pairs: list[str]) -> dict:
+    params = {}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        if not sep or not key:
+            raise ValueError(f"--param takes KEY=VALUE (e.g. hidden=50), got {pair!r}")
+        params[key.strip()] = json.loads(value) if value.strip() else value
+    return params
+
+
+def _progress_callback(progress: Progress):
+    task = progress.add_task("epoch 1", total=None)
+
+    def callback(event) -> None:
+        if event.kind.value == "batch":
+            progress.update(task, total=event.n_batches, completed=event.batch,
+                            description=f"epoch {event.epoch + 1}  loss {event.loss:.4f}")
+        else:
+            progress.console.log(f"epoch {event.epoch + 1}: loss {event.loss:.4f}, "
+                                 f"valid AUC {event.valid_auc:.4f}")
+
+    return callback
+
+
+def _spec(model: str, level: str, params: list[str], restarts: int, forgetting: bool,
+          epochs: int, window: int, batch_size: int, lr: float, patience: int,
+          seed: int, device: str):
+    from edusim.kt import BKTFitConfig, FitSpec, TrainConfig
+
+    return FitSpec(
+        kind=model,
+        level=level,
+        bkt=BKTFitConfig(forgetting=forgetting, restarts=restarts, seed=seed, device=device),
+        model=_parse_params(params),
+        train=TrainConfig(epochs=epochs, window=window, batch_size=batch_size, lr=lr,
+                          patience=patience, seed=seed, device=device),
+    )
+
+
+@kt_app.command("fit")
+def fit_command(
+    model: str = typer.Option(..., "--model", "-m", help="bkt, dkt or sakt."),
+    train: Path = typer.Option(..., help="Training data: a file or a DuckDB store."),
+    out: Path = typer.Option(..., help="Output folder: model.pt, metrics.json, checkpoint."),
+    test: Path | None = typer.Option(None, help="Test data (default: 20% of the learners)."),
+    format: str | None = typer.Option(None, "--format", "-f",
+                                      help="Format of the files (dkt, csv, ...; 'store')."),
+    level: str = typer.Option("skill", help="Tokens: skill or question."),
+    param: list[str] = typer.Option([], "--param", "-p",
+                                    help="Neural model setting KEY=VALUE (repeatable)."),
+    restarts: int = typer.Option(1, help="BKT: random restarts."),
+    forgetting: bool = typer.Option(False, help="BKT: fit a forget probability."),
+    epochs: int = typer.Option(10, help="Neural: maximum epochs."),
+    window: int = typer.Option(200, help="Neural: window length."),
+    batch_size: int = typer.Option(64, help="Neural: windows per batch."),
+    lr: float = typer.Option(1e-3, help="Neural: learning rate."),
+    patience: int = typer.Option(3, help="Neural: early-stopping patience (epochs)."),
+    seed: int = typer.Option(0, help="Seed of every random draw."),
+    device: str = typer.Option("auto", help="auto, cpu or cuda."),
+    resume: bool = typer.Option(False, help="Neural: continue from OUT/checkpoint.pt."),
+    threads: int | None = typer.Option(None, help="Torch CPU threads."),
+) -> None:
+    """Fit a model; write OUT/model.pt and OUT/metrics.json (test_auc, test_rmse, ...)."""
+    import torch
+
+    from edusim.data import split_learners
+    from edusim.kt import evaluate_model, fit, save_model
+    from edusim.kt.device import resolve_device
+    from edusim.kt.io import atomic_write_text
+
+    with _errors():
+        if threads:
+            torch.set_num_threads(threads)
+        spec = _spec(model, level, param, restarts, forgetting, epochs, window, batch_size,
+                     lr, patience, seed, device)
+        frame = _read(train, format)
+        if test is None:
+            frame, test_frame = split_learners(frame, (0.8, 0.2), seed=seed)
+            test_source = "20% of the training learners"
+        else:
+            test_frame, test_source = _read(test, format), str(test)
+        columns = [TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                   TimeElapsedColumn()]
+        with Progress(*columns, console=console, transient=True) as progress:
+            start = time.perf_counter()
+            fitted = fit(spec, frame, checkpoint_dir=out, resume=resume,
+                         callback=_progress_callback(progress))
+            seconds = time.perf_counter() - start
+        metrics = evaluate_model(fitted, test_frame, device=device)
+        out.mkdir(parents=True, exist_ok=True)
+        save_model(fitted, out / "model.pt")
+        report = {
+            "model": model, "level": spec.level.value, **metrics.to_dict("test_"),
+            "fit_seconds": seconds, "device": str(resolve_device(device)),
+            "train_rows": int(len(frame)), "test_source": test_source,
+            "history": list(getattr(fitted, "history", ())),
+        }
+        atomic_write_text(json.dumps(report, indent=2) + "\n", out / "metrics.json")
+    _print_metrics(report)
+
+
+def _print_metrics(report: dict) -> None:
+    table = Table("metric", "value")
+    for key in ("test_auc", "test_rmse", "test_accuracy", "test_log_loss", "test_n",
+                "fit_seconds", "device"):
+        value = report[key]
+        table.add_row(key, f"{value:.4f}" if isinstance(value, float) else str(value))
+    console.print(table)
+
+
+@kt_app.command("eval")
+def eval_command(
+    model_file: Path = typer.Argument(..., help="A model.pt written by 'edusim kt fit'."),
+    data: Path = typer.Option(..., help="Interactions to score: a file or a DuckDB store."),
+    format: str | None = typer.Option(None, "--format", "-f", help="Format of the file."),
+    device: str = typer.Option("auto", help="auto, cpu or cuda."),
+    out: Path | None = typer.Option(None, help="Write the metrics to this JSON file."),
+) -> None:
+    """Score a fitted model on interaction data (AUC, accuracy, RMSE, log-loss)."""
+    from edusim.kt import evaluate_model, load_model
+    from edusim.kt.io import atomic_write_text
+
+    with _errors():
+        metrics = evaluate_model(load_model(model_file), _read(data, format), device=device)
+        report = metrics.to_dict("test_")
+        if out is not None:
+            atomic_write_text(json.dumps(report, indent=2) + "\n", out)
+    table = Table("metric", "value")
+    for key, value in report.items():
+        table.add_row(key, f"{value:.4f}" if isinstance(value, float) else str(value))
+    console.print(table)
+
+
+@kt_app.command("cv")
+def cv_command(
+    model: str = typer.Option(..., "--model", "-m", help="bkt, dkt or sakt."),
+    data: Path = typer.Option(..., help="Interactions: a file or a DuckDB store."),
+    folds: int = typer.Option(5, help="Number of folds (split by learner)."),
+    format: str | None = typer.Option(None, "--format", "-f", help="Format of the file."),
+    level: str = typer.Option("skill", help="Tokens: skill or question."),
+    param: list[str] = typer.Option([], "--param", "-p", help="Neural setting KEY=VALUE."),
+    epochs: int = typer.Option(10, help="Neural: maximum epochs."),
+    window: int = typer.Option(200, help="Neural: window length."),
+    seed: int = typer.Option(0, help="Seed of the folds and the fits."),
+    device: str = typer.Option("auto", help="auto, cpu or cuda."),
+    out: Path | None = typer.Option(None, help="Write the per-fold table to this CSV."),
+) -> None:
+    """k-fold cross-validation split by learner; prints per-fold and mean metrics."""
+    from edusim.kt import cross_validate
+    from edusim.kt.io import atomic_write_text
+
+    with _errors():
+        spec = _spec(model, level, param, 1, False, epochs, window, 64, 1e-3, 3, seed, device)
+        table = cross_validate(spec, _read(data, format), folds=folds, seed=seed)
+        if out is not None:
+            atomic_write_text(table.to_csv(index=False), out)
+    view = Table(*table.columns)
+    for row in [*table.itertuples(index=False), ("mean", *table.mean().iloc[1:])]:
+        view.add_row(*(f"{v:.4f}" if isinstance(v, float) else str(v) for v in row))
+    console.print(view)
+
+
+def register(app: typer.Typer) -> None:
+    """Add ``edusim kt`` to the main app."""
+    app.add_typer(kt_app)
