@@ -21,6 +21,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "planning",
     "tutoring",
     "teachers",
+    "kt",
 )
 
 app = typer.Typer(
