@@ -50,6 +50,17 @@ def _backend(tutor: str):
         raise typer.Exit(1) from None
 
 
+def _preset(name: str):
+    from edusim.tutoring import STUDENT_PRESETS
+
+    if name not in STUDENT_PRESETS:
+        typer.echo(
+            f"error: unknown student {name!r}; choose from {list(STUDENT_PRESETS)}", err=True
+        )
+        raise typer.Exit(1)
+    return STUDENT_PRESETS[name]
+
+
 def _cell(value: float, ci: list[float] | None) -> str:
     return f"{value:.3f}" if ci is None else f"{value:.3f} [{ci[0]:.2f},{ci[1]:.2f}]"
 
@@ -92,6 +103,7 @@ def tutor_eval(
     out: Path = typer.Option(Path("runs/tutor-eval"), "--out", help="Folder for metrics.json."),
     limit: int = typer.Option(None, "--limit", min=1, help="Use only the first N problems."),
     max_turns: int = typer.Option(10, "--max-turns", min=1, help="Student turns per dialogue."),
+    student: str = typer.Option("typical", "--student", help="Simulated-student preset."),
 ) -> None:
     """Play a tutor against simulated students and print Success@k / Telling@k (k = 1..7).
 
@@ -104,6 +116,7 @@ def tutor_eval(
     if tutor not in TUTORS:
         typer.echo(f"error: unknown tutor {tutor!r}; choose from {list(TUTORS)}", err=True)
         raise typer.Exit(1)
+    params = _preset(student)
     cases = _cases(problems, limit)
     backend = _backend(tutor)
     with Progress(
@@ -121,6 +134,7 @@ def tutor_eval(
                 tutor,
                 list(range(seeds)),
                 backend=backend,
+                params=params,
                 max_student_turns=max_turns,
                 progress=lambda done, total: progress.update(task, completed=done, total=total),
             )
@@ -128,6 +142,7 @@ def tutor_eval(
             typer.echo(f"error: {exc}", err=True)
             raise typer.Exit(1) from None
     metrics = result.metrics()
+    metrics["student"] = student
     reference = reference_metrics(cases)
     metrics["reference"] = reference
     _print_curves(metrics, reference)
@@ -144,6 +159,7 @@ def tutor(
     human: bool = typer.Option(False, "--human", help="You answer as the student."),
     seed: int = typer.Option(0, "--seed", help="Seed of the tutor and simulated student."),
     max_turns: int = typer.Option(10, "--max-turns", min=1, help="Student turns at most."),
+    student_preset: str = typer.Option("typical", "--student", help="Simulated-student preset."),
 ) -> None:
     """Play one tutoring dialogue in the terminal (simulated student, or you with --human)."""
     from edusim.llm import LLMError
@@ -162,7 +178,8 @@ def tutor(
     except ValueError as exc:
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(1) from None
-    student = None if human else SimulatedStudent(case, seed=seed)
+    params = _preset(student_preset)
+    student = None if human else SimulatedStudent(case, params, seed=seed)
     session = TutoringSession(case, policy, student, max_student_turns=max_turns)
     console.print(f"[bold]Problem[/bold]: {case.problem.question}")
     console.print("[bold]Student's solution[/bold]:\n" + "\n".join(case.incorrect_solution))

@@ -47,7 +47,12 @@ from edusim.tutoring.problems import (
     load_problem_file,
 )
 from edusim.tutoring.session import SessionError, SessionStatus, TutoringSession
-from edusim.tutoring.student import SimulatedStudent, StudentParams, step_curriculum
+from edusim.tutoring.student import (
+    STUDENT_PRESETS,
+    SimulatedStudent,
+    StudentParams,
+    step_curriculum,
+)
 from edusim.tutoring.tutors import (
     BackendTutor,
     OfflinePolicy,
@@ -60,6 +65,7 @@ from edusim.tutoring.tutors import (
 )
 
 __all__ = [
+    "STUDENT_PRESETS",
     "BackendTutor",
     "DialogueOutcome",
     "DialogueView",

@@ -43,7 +43,7 @@ from edusim.tutoring.moves import Move, TutorTurn
 from edusim.tutoring.numbers import format_number, result_of, states_value
 from edusim.tutoring.problems import TutoringCase
 
-__all__ = ["StudentParams", "SimulatedStudent", "step_curriculum"]
+__all__ = ["StudentParams", "SimulatedStudent", "step_curriculum", "STUDENT_PRESETS"]
 
 
 @dataclass(frozen=True)
@@ -84,6 +84,15 @@ class StudentParams:
                 raise ValueError(f"StudentParams.{name} must lie in [0, 1], got {value}")
         if self.ability_sd < 0:
             raise ValueError(f"StudentParams.ability_sd must be >= 0, got {self.ability_sd}")
+
+
+#: Named student types for menus (the app): typical is the default calibration.
+STUDENT_PRESETS: dict[str, StudentParams] = {
+    "typical": StudentParams(),
+    "struggling": StudentParams(p_focus=0.18, p_probing=0.15, scaffold_gain=0.08, p_carry=0.4),
+    "quick": StudentParams(p_focus=0.45, p_probing=0.40, scaffold_gain=0.15, p_carry=0.8),
+    "copier": StudentParams(p_focus=0.15, p_probing=0.12, p_telling=0.95),
+}
 
 
 def step_curriculum(case: TutoringCase) -> Curriculum:

@@ -123,3 +123,12 @@ def test_tutor_cli_plays_one_dialogue():
     result = CliRunner().invoke(app, ["tutor", "--index", "1", "--seed", "0"])
     assert result.exit_code == 0, result.output
     assert "Tutor (" in result.output and "mastery per step" in result.output
+
+
+def test_student_presets_change_outcomes(sample_cases):
+    from edusim.tutoring import STUDENT_PRESETS
+
+    quick = evaluate_tutor(sample_cases, "offline", [0, 1, 2], params=STUDENT_PRESETS["quick"])
+    slow = evaluate_tutor(sample_cases, "offline", [0, 1, 2], params=STUDENT_PRESETS["struggling"])
+    area = [sum(r.metrics()["success_at_k"]) for r in (quick, slow)]
+    assert area[0] > area[1]
