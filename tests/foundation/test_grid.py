@@ -67,12 +67,30 @@ def test_run_command(tmp_path) -> None:
     assert missing.exit_code == 1 and "spec file not found" in missing.output
 
 
-def test_ray_backend_without_ray_is_a_clear_error(tmp_path) -> None:
+def test_ray_backend_without_ray_is_a_clear_error(tmp_path, monkeypatch) -> None:
+    import builtins
+
+    real_import = builtins.__import__
+
+    def no_ray(name, *args, **kwargs):
+        if name == "ray":
+            raise ImportError("No module named 'ray'")
+        return real_import(name, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "__import__", no_ray)
+    spec = ExperimentSpec.from_dict({**SPEC, "seeds": 1})
+    with pytest.raises(GridError, match=r"edusim-gym\[ray\]"):
+        run_spec(spec, tmp_path / "r", backend="ray")
+
+
+def test_ray_backend_matches_local(tmp_path) -> None:
+    ray = pytest.importorskip("ray", reason="the ray extra is not installed")
+    spec = ExperimentSpec.from_dict({**SPEC, "seeds": 1})
+    local = run_spec(spec, tmp_path / "local", workers=1)
     try:
-        import ray  # noqa: F401
-    except ImportError:
-        spec = ExperimentSpec.from_dict({**SPEC, "seeds": 1})
-        with pytest.raises(GridError, match=r"edusim-gym\[ray\]"):
-            run_spec(spec, tmp_path / "r", backend="ray")
-    else:
-        pytest.skip("ray is installed; the ray path is exercised by test_ray_backend")
+        remote = run_spec(spec, tmp_path / "ray", backend="ray")
+    finally:
+        ray.shutdown()
+    pd.testing.assert_frame_equal(
+        remote.drop(columns="mastery_curve"), local.drop(columns="mastery_curve")
+    )
