@@ -9,6 +9,7 @@ import ui_tutoring
 
 from edusim.llm import LLMError
 from edusim.tutoring import (
+    STUDENT_PRESETS,
     Move,
     ProblemError,
     SessionError,
@@ -68,11 +69,12 @@ def _own_case():
                              "use this problem", (ProblemError, ValueError))
 
 
-def _session(case, mode: str, tutor_name: str, seed: int) -> TutoringSession:
-    key = (case, mode, tutor_name, seed)
+def _session(case, mode: str, tutor_name: str, seed: int, kind: str) -> TutoringSession:
+    key = (case, mode, tutor_name, seed, kind)
     state = st.session_state
     if state.get("tutor_key") != key or st.session_state.pop("tutor_restart", False):
-        student = None if mode == YOU_STUDENT else SimulatedStudent(case, seed=seed)
+        student = None if mode == YOU_STUDENT else SimulatedStudent(
+            case, STUDENT_PRESETS[kind], seed=seed)
         tutor = ui_tutoring.PersonTutor() if mode == YOU_TUTOR else None
         state["tutor_session"] = TutoringSession(case, tutor, student, max_student_turns=8)
         state["tutor_key"] = key
@@ -164,13 +166,18 @@ with students:
     tutor_name = "person"
     if mode != YOU_TUTOR:
         tutor_name = st.selectbox("Tutor", list(TUTORS), format_func=TUTORS.get, key="tutor_kind")
+    kind = "typical"
+    if mode != YOU_STUDENT:
+        kind = st.selectbox("Simulated student", list(STUDENT_PRESETS), key="tutor_student",
+                            help="typical, struggling (needs more scaffolding), quick (fixes "
+                            "mistakes easily), copier (takes answers it is told)")
     seed = int(st.number_input("Simulated student number (seed)", 0, 9999, 0, key="tutor_seed",
                                help="Each number is a different, reproducible student."))
 if case is not None:
     st.info(f"**Problem.** {case.problem.question}")
     if case.profile:
         st.caption(f"Student profile: {case.profile}")
-    session = _session(case, mode, tutor_name, seed)
+    session = _session(case, mode, tutor_name, seed, kind)
     chat, panel = st.columns([3, 2])
     with chat:
         _controls(session, mode)
