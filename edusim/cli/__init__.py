@@ -16,6 +16,7 @@ __all__ = ["app", "main", "COMMAND_MODULES"]
 #: Modules under ``edusim.cli`` whose ``register(app)`` adds commands, in help order.
 COMMAND_MODULES: tuple[str, ...] = (
     "core",
+    "streamlit_app",
     "data",
     "run",
     "planning",

@@ -1,0 +1,1 @@
+"""Pages of the app, one script each (run by Streamlit via ``st.navigation``)."""
