@@ -1,0 +1,137 @@
+"""TaskSpace-v0 dynamics: unlocking order, unlearnable cells, errors, vector == singles."""
+
+from __future__ import annotations
+
+import gymnasium as gym
+import numpy as np
+import pytest
+
+import edusim  # noqa: F401
+from edusim.envs.task_space import TaskSpaceEnv, competence_image
+from edusim.envs.task_space_core import TaskSpaceBatch, TaskSpaceConfig, previous_neighbours
+from edusim.envs.tutor_batch import InvalidActionError
+
+
+def _centre(cell: tuple[int, ...], cells: int = 10, extra: int = 0) -> np.ndarray:
+    return np.concatenate([(np.array(cell) + 0.5) / cells, np.full(extra, 0.3)]).astype(
+        np.float32
+    )
+
+
+def _practise(env: TaskSpaceEnv, cell: tuple[int, ...], times: int, extra: int = 0) -> float:
+    reward = 0.0
+    for _ in range(times):
+        _, reward, *_ = env.step(_centre(cell, env.config.cells_per_dim, extra))
+    return reward
+
+
+def test_a_cell_grows_only_after_a_previous_neighbour_is_mastered() -> None:
+    env = TaskSpaceEnv()
+    env.reset(seed=0)
+    assert _practise(env, (0, 1), 10) == 0.0  # locked
+    assert _practise(env, (0, 0), 74) == pytest.approx(0.74)
+    assert _practise(env, (1, 1), 5) == 0.0  # origin at 0.74: still locked
+    _practise(env, (0, 0), 1)  # origin reaches the threshold 0.75
+    assert _practise(env, (1, 1), 3) == pytest.approx(0.03)  # diagonal neighbour unlocked
+    assert _practise(env, (0, 1), 1) == pytest.approx(0.01)
+    assert _practise(env, (2, 2), 1) == 0.0  # its neighbours are not mastered
+
+
+def test_score_counts_cells_above_the_threshold() -> None:
+    env = TaskSpaceEnv(cells_per_dim=2)
+    env.reset(seed=0)
+    _practise(env, (0, 0), 75)
+    _, _, _, _, info = env.step(_centre((0, 0), 2))  # 0.76 > 0.75
+    assert info["score"] == 25.0
+    assert _practise(env, (0, 0), 500) == 1.0  # capped
+
+
+def test_unlearnable_cells_never_improve_and_the_origin_is_learnable() -> None:
+    env = TaskSpaceEnv(cells_per_dim=4, unlearnable=0.5, learning_rate=0.5)
+    env.reset(seed=3)
+    learnable = env.learnable_map()
+    assert learnable[0, 0] and not learnable.all()
+    _practise(env, (0, 0), 2)
+    for cell in zip(*np.nonzero(~learnable), strict=True):
+        assert _practise(env, tuple(int(c) for c in cell), 3) == 0.0
+    env.reset(seed=4)
+    assert not np.array_equal(env.learnable_map(), learnable)
+
+
+def test_distractor_coordinates_change_nothing() -> None:
+    a, b = TaskSpaceEnv(n_distractors=3), TaskSpaceEnv(n_distractors=3)
+    a.reset(seed=0)
+    b.reset(seed=0)
+    assert a.action_space.shape == (5,)
+    for step in range(80):
+        task = _centre((0, 0), extra=3)
+        other = task.copy()
+        other[2:] = np.random.default_rng(step).random(3)
+        assert a.step(task)[1] == b.step(other)[1]
+
+
+@pytest.mark.parametrize("task", [[1.2, 0.5], [-0.1, 0.5], [np.nan, 0.5], [0.5, 0.5, 0.5]])
+def test_tasks_outside_the_box_raise(task: list[float]) -> None:
+    env = TaskSpaceEnv()
+    env.reset(seed=0)
+    with pytest.raises(InvalidActionError):
+        env.step(np.array(task, dtype=np.float32))
+
+
+def test_step_before_reset_raises() -> None:
+    with pytest.raises(gym.error.ResetNeeded):
+        TaskSpaceEnv().step(np.zeros(2, dtype=np.float32))
+
+
+def test_the_box_edges_fall_in_the_border_cells() -> None:
+    batch = TaskSpaceBatch(TaskSpaceConfig(cells_per_dim=10), n=3)
+    cells = batch.cells_of(np.array([[0.0, 0.0], [1.0, 1.0], [0.1, 0.95]]))
+    assert cells.tolist() == [0, 99, 19]
+
+
+def test_previous_neighbours_in_three_dimensions() -> None:
+    table = previous_neighbours(3, 3)
+    assert table.shape == (27, 7)
+    assert sorted(table[13].tolist()) == [0, 1, 3, 4, 9, 10, 12]  # cell (1, 1, 1)
+    assert (table[0] == 27).all()  # the origin has none (sentinel)
+
+
+def test_vector_env_equals_single_envs_with_consecutive_seeds() -> None:
+    kwargs = {"cells_per_dim": 3, "unlearnable": 0.3, "noise": 0.05, "learning_rate": 0.2}
+    vec = gym.make_vec("edusim/TaskSpace-v0", num_envs=3, vectorization_mode="vector_entry_point",
+                       max_episode_steps=6, **kwargs)
+    singles = [TaskSpaceEnv(**kwargs) for _ in range(3)]
+    obs, _ = vec.reset(seed=10)
+    for i, env in enumerate(singles):
+        single_obs, _ = env.reset(seed=10 + i)
+        assert np.array_equal(obs[i], single_obs)
+    rng = np.random.default_rng(0)
+    for _ in range(5):
+        tasks = rng.random((3, 2)).astype(np.float32)
+        obs, reward, _, truncated, _ = vec.step(tasks)
+        for i, env in enumerate(singles):
+            single_obs, single_reward, *_ = env.step(tasks[i])
+            assert np.array_equal(obs[i], single_obs) and reward[i] == single_reward
+    _, _, _, truncated, _ = vec.step(rng.random((3, 2)).astype(np.float32))
+    assert truncated.all()
+    _, reward, _, _, _ = vec.step(rng.random((3, 2)).astype(np.float32))
+    assert (reward == 0).all()  # NEXT_STEP autoreset
+
+
+def test_render_draws_the_competence_map() -> None:
+    env = gym.make("edusim/TaskSpace-v0", render_mode="rgb_array", cells_per_dim=4)
+    env.reset(seed=0)
+    for _ in range(50):
+        env.step(_centre((0, 0), 4))
+    image = env.render()
+    assert image.shape == (64, 64, 3) and image.dtype == np.uint8
+    assert image[0, 0, 0] < image[-1, -1, 0]  # the practised origin cell is greener
+    assert competence_image(np.zeros((2, 2, 2)), scale=1).shape == (2, 2, 3)
+
+
+@pytest.mark.parametrize("bad", [{"n_dims": 0}, {"unlearnable": 1.0}, {"learning_rate": 0.0},
+                                 {"mastery_threshold": 1.5}, {"noise": -1.0},
+                                 {"n_dims": 7, "cells_per_dim": 10}])
+def test_bad_settings_raise(bad: dict) -> None:
+    with pytest.raises(ValueError):
+        TaskSpaceEnv(**bad)
