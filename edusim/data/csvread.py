@@ -50,8 +50,12 @@ def read_files(
     optional: Sequence[str] = (),
     mode: ErrorMode = ErrorMode.STRICT,
     concat: bool = False,
+    types: Mapping[str, str] | None = None,
 ) -> list[Issue]:
-    """Create the temp table ``table`` holding the columns of all ``files`` as text.
+    """Create the temp table ``table`` holding the columns of all ``files``.
+
+    Columns are text unless ``types`` gives an SQL type; values that do not parse as their
+    type are reported by DuckDB's reader (file, line, column) and their rows left out.
 
     With ``concat``, the data lines of each group of files are joined (as bytes, each line
     prefixed by its file's index) into one batch file that DuckDB parses in parallel: much
@@ -64,7 +68,8 @@ def read_files(
     first problems raise :class:`DataError` instead.
     """
     columns = [*required, *optional]
-    select = ", ".join(f"NULL::VARCHAR AS {quote(c)}" for c in columns)
+    types = {c: (types or {}).get(c, "VARCHAR") for c in columns}
+    select = ", ".join(f"NULL::{types[c]} AS {quote(c)}" for c in columns)
     con.execute(
         f"CREATE OR REPLACE TEMP TABLE {table} AS SELECT {select}, NULL::VARCHAR AS _source, "
         "NULL::VARCHAR AS _user, NULL::BIGINT AS _rn LIMIT 0"
@@ -80,7 +85,7 @@ def read_files(
     collect([], issues, mode)
     reader = _read_concatenated if concat else _read_group
     for header, members in groups.items():
-        issues.extend(reader(con, members, header, table, columns))
+        issues.extend(reader(con, members, header, table, types))
     collect([], issues, mode)
     return issues
 
@@ -111,7 +116,7 @@ def _read_group(
     files: Sequence[SourceFile],
     header: tuple[str, ...],
     table: str,
-    columns: Sequence[str],
+    types: Mapping[str, str],
 ) -> list[Issue]:
     con.execute(
         "CREATE OR REPLACE TEMP TABLE _files AS SELECT * FROM (VALUES "
@@ -120,10 +125,10 @@ def _read_group(
         )
         + ") AS t(path, key, user_id)"
     )
-    spec = "{" + ", ".join(f"{_literal(c)}: 'VARCHAR'" for c in header) + "}"
+    spec = "{" + ", ".join(f"{_literal(c)}: '{types.get(c, 'VARCHAR')}'" for c in header) + "}"
     paths = "[" + ", ".join(_literal(str(f.path)) for f in files) + "]"
     picked = ", ".join(
-        f"r.{quote(c)}" if c in header else f"NULL::VARCHAR AS {quote(c)}" for c in columns
+        f"r.{quote(c)}" if c in header else f"NULL::{t} AS {quote(c)}" for c, t in types.items()
     )
     con.execute(
         f"INSERT INTO {table} SELECT {picked}, f.key, f.user_id, "
@@ -151,7 +156,7 @@ def _read_concatenated(
     files: Sequence[SourceFile],
     header: tuple[str, ...],
     table: str,
-    columns: Sequence[str],
+    types: Mapping[str, str],
 ) -> list[Issue]:
     with tempfile.TemporaryDirectory(prefix="edusim-batch-") as scratch:
         batch = Path(scratch) / "batch.csv"
@@ -165,9 +170,9 @@ def _read_concatenated(
         con.execute("CREATE OR REPLACE TEMP TABLE _files AS SELECT * FROM _files_arrow")
         con.unregister("_files_arrow")
         spec = "{'_file': 'BIGINT', " + ", ".join(
-            f"{_literal(c)}: 'VARCHAR'" for c in header) + "}"
+            f"{_literal(c)}: '{types.get(c, 'VARCHAR')}'" for c in header) + "}"
         picked = ", ".join(
-            f"r.{quote(c)}" if c in header else f"NULL::VARCHAR AS {quote(c)}" for c in columns
+            f"r.{quote(c)}" if c in header else f"NULL::{t} AS {quote(c)}" for c, t in types.items()
         )
         con.execute(
             f"INSERT INTO {table} SELECT {picked}, f.key, f.user_id, "

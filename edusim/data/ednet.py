@@ -24,7 +24,6 @@ from typing import ClassVar
 import duckdb
 
 from edusim.data.csvread import (
-    cast_columns,
     collect,
     drop_rows,
     null_check,
@@ -153,9 +152,9 @@ class EdNetKT1Loader(_EdNetLoader):
         self, con: duckdb.DuckDBPyConnection, files: Sequence[SourceFile], mode: ErrorMode
     ) -> list[Issue]:
         required = ["timestamp", "question_id", "user_answer"]
+        types = {"timestamp": "BIGINT", "elapsed_time": "BIGINT"}
         issues = read_files(con, files, _RAW, required, ["solving_id", "elapsed_time"], mode,
-                            concat=True)
-        cast_columns(con, _RAW, {"timestamp": "BIGINT", "elapsed_time": "BIGINT"}, mode, issues)
+                            concat=True, types=types)
         null_check(con, _RAW, ["timestamp", "question_id"], mode, issues)
         order_check(con, _RAW, "timestamp", mode, issues)
         _unknown_questions(con, "TRUE", "question_id", mode, issues)
@@ -193,8 +192,8 @@ class EdNetActionLoader(_EdNetLoader):
     ) -> list[Issue]:
         required = ["timestamp", "action_type", "item_id"]
         optional = ["source", "user_answer", "platform", "cursor_time"]
-        issues = read_files(con, files, _RAW, required, optional, mode, concat=True)
-        cast_columns(con, _RAW, {"timestamp": "BIGINT", "cursor_time": "BIGINT"}, mode, issues)
+        types = {"timestamp": "BIGINT", "cursor_time": "BIGINT"}
+        issues = read_files(con, files, _RAW, required, optional, mode, concat=True, types=types)
         null_check(con, _RAW, required, mode, issues)
         order_check(con, _RAW, "timestamp", mode, issues)
         _unknown_questions(
