@@ -1,8 +1,9 @@
 """Fit and evaluate pyBKT in its own interpreter (run by ``benchmarks/kt.py``, not imported).
 
 Usage: ``PYBKT_PYTHON pybkt_runner.py TRAIN.csv TEST.csv OUT.npy`` with CSVs of
-``user_id,skill_name,correct,order_id`` (``order_id`` is the row number). Prints one JSON line: fit seconds, E-step count,
-whether the C++ core is in use. Predictions for the test rows go to ``OUT.npy``.
+``user_id,skill_name,correct,order_id`` (``order_id`` is the row number). Prints one JSON
+line: fit seconds, E-step count, whether the C++ core is in use. Predictions for the test
+rows go to ``OUT.npy`` in row order.
 """
 
 import json

@@ -133,7 +133,5 @@ class SAKT(SequenceModel):
         past[rows, slot] = token
         answers[rows, slot] = correct.to(answers.dtype)
         count = torch.clamp(count + 1, max=self.window - 1)
-        return torch.cat(
-            [past.reshape(len(rows), -1).to(memory.dtype), answers, count[:, None].to(memory.dtype)],
-            dim=1,
-        )
+        flat = past.reshape(len(rows), -1).to(memory.dtype)
+        return torch.cat([flat, answers, count[:, None].to(memory.dtype)], dim=1)
