@@ -64,3 +64,4 @@ def make(name: str, curriculum: Curriculum, **params: Any) -> LearnerModel:
     except TypeError as exc:
         raise ValueError(f"bad parameters for learner model {name!r}: {exc}") from None
 from edusim.learners import kss as _kss  # noqa: E402, F401  (registers "kss")
+from edusim.learners import fitted as _fitted  # noqa: E402, F401  (registers "fitted")
