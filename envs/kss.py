@@ -56,11 +56,14 @@ class KSSEnv(gym.Env[np.ndarray, np.int64]):
 
     ## Starting State
     A learner drawn uniformly from a pool of ``pool_size`` (4000, as the original) generated
-    learners who do not yet pass their whole target: abilities ``randint(-3, 0) - 0.1 * i``, a
-    random target, and the original's 20-exercise warm-up. In ``learner_mode="copy"``
-    (default) every episode starts from the pool learner as generated; ``"mutate"`` keeps the
-    original's behaviour, where a learner keeps its gains (and last learned point) for the
-    next episode that draws it, and a seeded reset starts a fresh pool.
+    learners who do not yet pass their whole target: abilities ``randint(-3, 0) - 0.1 * i``
+    (a draw per point), a random target, and the original's 20-exercise warm-up. The pool is
+    a fixed population given by ``pool_seed`` (the reset seed picks who is drawn);
+    ``pool_seed=None`` derives it from the reset seed, ``pool_size=None`` draws a fresh
+    learner every episode. In ``learner_mode="copy"`` (default) every episode starts from the
+    pool learner as generated; ``"mutate"`` keeps the original's behaviour, where a learner
+    keeps its gains (and last learned point) for the next episode that draws it; a seeded
+    reset then starts from an untouched pool.
 
     ## Episode End
     Never terminates; the registry's ``max_episode_steps`` (20 for ``KSS-v0``) truncates.

@@ -6,9 +6,10 @@ batch of one and the vector env a batch of N, so both share every line of dynami
 
 The pool: the original builds 4000 warmed-up learners once and draws one per episode
 (discarding any that already pass their whole target). Here pool learner ``j`` is generated
-from its own random stream, keyed by ``(pool key, j)``: with a ``pool_seed`` the whole pool is
-generated once, in one batched call, and shared by every row; without one, each row's pool
-comes from its reset seed and a learner is generated when drawn. In ``mutate`` mode (the
+from its own random stream, keyed by ``(pool key, j)``: with a ``pool_seed`` the pool is one
+population shared by every row, whose learners are generated (batched) the first time they are
+drawn and kept; without one, each row's pool comes from its reset seed and a learner is
+generated at every draw. In ``mutate`` mode (the
 original's behaviour) a learner's state after an episode is written back to the row's own
 copy of its pool slot, where its next episode starts.
 """
@@ -54,10 +55,10 @@ class KSSConfig:
         pool_size: Learners per pool (the original's ``learner_num``); ``None``: every episode
             draws a fresh learner from the population.
         learner_mode: ``"copy"`` (default) or ``"mutate"`` (the original; needs a pool size).
-        pool_seed: Seed of the pool's learners: one fixed population, generated once, as the
-            original's (which its ``seed=10`` fixes); the seed given to ``reset`` picks the
-            learners drawn from it. ``None`` derives each row's pool from the seed given to
-            ``reset`` instead (learners are then generated one draw at a time, slower).
+        pool_seed: Seed of the pool's learners: one fixed population, like the original's
+            (which its ``seed=10`` fixes); the seed given to ``reset`` picks the learners
+            drawn from it. ``None`` derives each row's pool from the seed given to ``reset``
+            instead (learners are then generated at every draw, slower).
         difficulty: Exercise difficulty per point (default: the original's, seed 10).
         params: Population and dynamics (:class:`~edusim.learners.kss.KSSParams`).
         observe_mastery: Append the hidden IRT pass probability per point to observations.
@@ -104,16 +105,16 @@ class KSSBatch:
         self._spent: np.ndarray | None = None
         if config.learner_mode is LearnerMode.MUTATE:
             self._allocate_pool()
-        # a seeded finite pool is one population for every row: generated once, all at once
+        # a seeded finite pool is one population shared by every row; its learners are
+        # generated the first time they are drawn (batched) and kept
         self._shared: KSSState | None = None
-        self._viable = np.zeros(0, dtype=np.int64)  # its learners who fail part of the target
+        self._generated = np.zeros(0, dtype=bool)
         if config.pool_seed is not None:
             self.pool_keys[:] = mix64(np.full(n, config.pool_seed, dtype=np.uint64))
             if config.pool_size is not None:
-                j = np.arange(config.pool_size)
-                self._shared = self._generate(self.pool_keys[:1].repeat(len(j)), j)
-                gap = self.model.exam(self._shared) < self._shared.target.sum(axis=1)
-                self._viable = np.flatnonzero(gap)
+                self._shared = self._generate(self.pool_keys[:1], np.zeros(1, dtype=np.int64))
+                self._shared = select_state(self._shared, np.zeros(config.pool_size, dtype=int))
+                self._generated = np.zeros(config.pool_size, dtype=bool)
 
     # -- lifecycle -----------------------------------------------------------------------
     def reset(self, mask: np.ndarray, keys: np.ndarray | None) -> None:
@@ -143,19 +144,11 @@ class KSSBatch:
     def _draw_learners(self, mask: np.ndarray) -> KSSState:
         """A learner per masked row, uniform over the row's pool learners with a gap left."""
         size = self.config.pool_size or _UNBOUNDED
-        # copy mode on a pregenerated pool: draw straight among the learners with a gap left
-        among = None if self._shared is None or self._touched is not None else self._viable
         state = self.state
         pending = mask.copy()
         for _ in range(_MAX_DRAWS):
-            if among is not None and not len(among):
-                break
             rows = np.flatnonzero(pending)
-            u = _uniform(self.streams, rows)
-            if among is None:
-                j = np.floor(u * size).astype(np.int64)
-            else:
-                j = among[np.floor(u * len(among)).astype(np.int64)]
+            j = np.floor(_uniform(self.streams, rows) * size).astype(np.int64)
             candidates = self._pool_learners(rows, j)
             valid = self.model.exam(candidates) < candidates.target.sum(axis=1)
             if self._spent is not None:
@@ -177,6 +170,12 @@ class KSSBatch:
     def _pool_learners(self, rows: np.ndarray, j: np.ndarray) -> KSSState:
         """Pool learner ``j[i]`` of row ``rows[i]``: generated, or as saved (mutate mode)."""
         if self._shared is not None:
+            missing = np.unique(j[~self._generated[j]])
+            if len(missing):
+                fresh = self._generate(np.repeat(self.pool_keys[:1], len(missing)), missing)
+                for name, values in vars(fresh).items():
+                    getattr(self._shared, name)[missing] = values
+                self._generated[missing] = True
             state = select_state(self._shared, j)
         else:
             state = self._generate(self.pool_keys[rows], j)
