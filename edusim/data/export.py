@@ -61,8 +61,8 @@ def write_split(
             try:
                 con.execute(
                     f"COPY (SELECT {columns} FROM interactions i JOIN _parts p USING (user_id) "
-                    f"WHERE p.part = {index} ORDER BY i.user_id, i.timestamp) TO '{tmp}' "
-                    "(FORMAT parquet)"
+                    f"WHERE p.part = {index} ORDER BY i.user_id, i.timestamp, i.file, i.line) "
+                    f"TO '{tmp}' (FORMAT parquet)"
                 )
                 rows = con.execute(f"SELECT count(*) FROM read_parquet('{tmp}')").fetchall()[0][0]
                 os.replace(tmp, target)

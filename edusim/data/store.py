@@ -27,6 +27,7 @@ Example:
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import os
 import shutil
 import tempfile
@@ -176,7 +177,7 @@ class Store:
         """
         mode = ErrorMode(errors)
         loader = make_loader(format, **({**options, "contents": contents} if contents else options))
-        with open_sources(paths) as files:
+        with _exclusive(self.path), open_sources(paths) as files:
             if not files:
                 raise DataError([Issue(", ".join(map(str, paths)), "no files", "nothing to read")])
             known = self._known_files()
@@ -226,6 +227,25 @@ class Store:
 
 
 @contextlib.contextmanager
+def _exclusive(path: Path) -> Iterator[None]:
+    """Hold an exclusive lock on ``.<name>.lock`` beside ``path`` (one ingest at a time).
+
+    Raises:
+        BlockingIOError: When another process is ingesting into the same store.
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path.with_name(f".{path.name}.lock"), "a+b") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise BlockingIOError(f"another ingest into {path} is running") from None
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+@contextlib.contextmanager
 def _atomic_copy(path: Path) -> Iterator[Path]:
     """A temporary copy of the database next to ``path``; it replaces ``path`` on success."""
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -245,7 +265,7 @@ def _atomic_copy(path: Path) -> Iterator[Path]:
 
 
 def _create_tables(con: duckdb.DuckDBPyConnection) -> None:
-    con.execute(_ddl("interactions", SQL_COLUMNS, ", file VARCHAR"))
+    con.execute(_ddl("interactions", SQL_COLUMNS, ", file VARCHAR, line BIGINT"))
     con.execute(_ddl("events", EVENT_COLUMNS, ", file VARCHAR"))
     con.execute(_ddl("items", ITEM_COLUMNS))
     con.execute(_ddl("skills", SKILL_COLUMNS))
@@ -323,7 +343,7 @@ def _commit_batch(
         con.execute("DELETE FROM files WHERE key IN (SELECT unnest(?))", [stale])
     columns = ", ".join(f'"{c}"' for c in CANONICAL_COLUMNS)
     con.execute(
-        f"INSERT INTO interactions SELECT {columns}, _source FROM {STAGE}"
+        f"INSERT INTO interactions SELECT {columns}, _source, _rn + 1 FROM {STAGE}"
     )
     events = ", ".join(f'"{c}"' for c in EVENT_COLUMNS)
     con.execute(f"INSERT INTO events SELECT {events}, _source FROM {EVENTS}")
@@ -371,6 +391,6 @@ def read_store(db_path: str | os.PathLike, table: str = "interactions") -> pd.Da
             return con.sql(f"SELECT * FROM {table}").df()
         columns = ", ".join(f'"{c}"' for c in CANONICAL_COLUMNS)
         arrow = con.sql(
-            f"SELECT {columns} FROM interactions ORDER BY user_id, timestamp"
+            f"SELECT {columns} FROM interactions ORDER BY user_id, timestamp, file, line"
         ).to_arrow_table()
     return from_arrow(arrow)

@@ -7,7 +7,7 @@ import zipfile
 import pytest
 from data_helpers import KT1_HEADER, write
 
-from edusim.data import DataError, Store, load, load_with_report
+from edusim.data import DataError, Store, load, load_with_report, read_store
 
 GOOD = KT1_HEADER + "1000,1,q1,a,10\n2000,2,q2,c,20\n3000,3,q3,c,30\n"
 
@@ -108,7 +108,8 @@ def test_bad_file_mid_ingest_leaves_the_store_intact(tmp_path, contents):
         store.ingest([tmp_path / "b"], "ednet-kt1", contents=contents, batch_files=1)
     assert store.counts() == before
     assert store.path.read_bytes() == before_bytes
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["a", "b", "contents", "db.duckdb"]
+    names = sorted(p.name for p in tmp_path.iterdir())
+    assert names == [".db.duckdb.lock", "a", "b", "contents", "db.duckdb"]
 
 
 def test_ingest_is_incremental_and_idempotent(tmp_path, contents):
@@ -143,3 +144,24 @@ def test_dkt_bad_sequences(tmp_path):
     df, report = load_with_report(path, "dkt", errors="skip")
     assert len(df) == 2
     assert [(i.kind, i.line) for i in report.issues] == [("length", 4), ("cast", 8)]
+
+
+def test_one_ingest_at_a_time(tmp_path, contents):
+    from edusim.data.store import _exclusive
+
+    store = Store(tmp_path / "db.duckdb")
+    write(tmp_path / "in" / "u1.csv", GOOD)
+    with _exclusive(store.path), pytest.raises(BlockingIOError, match="another ingest"):
+        store.ingest([tmp_path / "in"], "ednet-kt1", contents=contents)
+    assert store.ingest([tmp_path / "in"], "ednet-kt1", contents=contents).rows_added == 3
+
+
+def test_rows_with_equal_times_keep_file_order(tmp_path, contents):
+    # EdNet KT1 stamps every question of a bundle with the bundle's start time.
+    body = KT1_HEADER + "5,1,q2,b,1\n5,1,q1,a,1\n5,1,q3,c,1\n9,2,q1,b,1\n"
+    write(tmp_path / "in" / "u1.csv", body)
+    store = Store(tmp_path / "db.duckdb")
+    store.ingest([tmp_path / "in"], "ednet-kt1", contents=contents)
+    expected = ["q2", "q1", "q3", "q1"]
+    assert read_store(store.path).item_id.tolist() == expected
+    assert load(tmp_path / "in", "ednet-kt1", contents=contents).item_id.tolist() == expected
