@@ -85,8 +85,7 @@ def _model(key: str, frame: pd.DataFrame) -> None:
     if st.session_state.get("explorer_fitted") == key:
         table = ui_common.guarded(lambda: _fit(key, frame), "fit the model", (ValueError,))
         if table is not None:
-            st.dataframe(table.drop(columns=["forget"]).round(3), hide_index=True,
-                         key="explorer_params")
+            st.dataframe(table.drop(columns=["forget"]).round(3), hide_index=True)
 
 
 st.title("Data explorer")

@@ -113,7 +113,7 @@ def _show(result: dict) -> None:
     st.subheader(f"Results: {', '.join(teachers)} on {env_id}, {learners_done} learners each")
     summary = summarize(results)
     st.markdown("Mean over learners, with the 95% confidence interval in brackets.")
-    st.dataframe(ui_common.ci_table(summary, METRICS), hide_index=True, key="lab_table")
+    st.dataframe(ui_common.ci_table(summary, METRICS), hide_index=True)
     st.download_button(
         "Download per-learner results (CSV)",
         results.drop(columns=["mastery_curve"]).to_csv(index=False),

@@ -1,0 +1,37 @@
+"""Data explorer: the shipped sample loads and fits; malformed uploads get a message."""
+
+from __future__ import annotations
+
+import pytest
+from conftest import errors_of
+
+
+def test_explorer_loads_the_sample_and_fits_bkt(open_page):
+    at = open_page("explorer")
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["Learners"] == "40" and metrics["Skills"] == "22"
+    assert len(at.get("image")) >= 2  # correctness by skill, learning curves
+    at.button(key="explorer_fit").click().run()
+    assert not at.exception and not errors_of(at)
+    params = at.dataframe[-1].value
+    assert {"skill", "prior", "learn", "guess", "slip"} <= set(params.columns)
+    assert len(params) == 22
+    assert params[["prior", "learn", "guess", "slip"]].stack().between(0, 1).all()
+
+
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        (b"foo,bar\n1,2\n", "missing column"),
+        (b"user_id,item_id,skill_ids,correct,timestamp\nu1,q1,s1,maybe,5\n", "'maybe'"),
+        (bytes(range(256)) * 8, "Could not read"),
+    ],
+    ids=["wrong-columns", "bad-value", "binary"],
+)
+def test_explorer_rejects_a_malformed_upload(open_page, body, message):
+    at = open_page("explorer")
+    at.radio(key="explorer_source").set_value("Upload my own").run()
+    at.file_uploader[0].set_value(("class.csv", body, "text/csv")).run()
+    assert not at.exception
+    assert any(message in e for e in errors_of(at)), errors_of(at)
+    assert not at.metric  # nothing drawn from a bad file

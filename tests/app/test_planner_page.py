@@ -1,0 +1,41 @@
+"""Lesson planner: a plan with five scores, rounds and simulated gain; bad uploads explained."""
+
+from __future__ import annotations
+
+from conftest import errors_of
+
+
+def _plan(at) -> None:
+    next(b for b in at.button if b.label == "Plan the lesson").click().run()
+
+
+def test_planner_shows_scores(open_page):
+    at = open_page("planner")
+    assert at.multiselect(key="planner_targets").value  # suggested targets
+    at.slider(key="planner_rounds").set_value(2).run()
+    _plan(at)
+    assert not at.exception and not errors_of(at)
+    metrics = {m.label: m.value for m in at.metric}
+    assert 0 < float(metrics["Overall score (of 100)"]) <= 100
+    assert metrics["Simulated-class gain"].endswith("points")
+    assert len(at.get("vega_lite_chart")) == 2  # the five criteria, and the rounds
+    assert len(at.get("graphviz_chart")) == 1  # the skill graph
+    plan = [m.value for m in at.markdown if m.value.startswith("# Lesson plan")]
+    assert plan and "## Timing" in plan[0]
+    assert any("offline" in c.value for c in at.caption)
+
+
+def test_planner_from_the_sample_class(open_page):
+    at = open_page("planner")
+    at.radio(key="planner_source").set_value("The shipped sample class (answer log)").run()
+    assert not at.exception and not errors_of(at)
+    assert any("40 learners" in c.value for c in at.caption)
+
+
+def test_planner_rejects_an_upload_with_unknown_skills(open_page):
+    at = open_page("planner")
+    at.radio(key="planner_source").set_value("My class's answer log (canonical CSV)").run()
+    body = b"user_id,item_id,skill_ids,correct,timestamp\nu1,q1,algebra,1,5\n"
+    at.file_uploader[0].set_value(("class.csv", body, "text/csv")).run()
+    assert not at.exception
+    assert any("no interaction names a skill" in e for e in errors_of(at))
