@@ -29,6 +29,7 @@ __all__ = ["InvalidActionError", "KSSBatch", "KSSConfig", "LearnerMode", "PoolEx
 
 _POOL_SALT = np.uint64(0x6B5353504F4F4C31)  # separates pool keys from episode-stream keys
 _MAX_DRAWS = 1000
+_BLOCK = 256  # pool learners generated together when one of them is first drawn
 _UNBOUNDED = 2**53  # pool_size=None: each draw is a fresh learner in practice
 
 
@@ -170,8 +171,12 @@ class KSSBatch:
     def _pool_learners(self, rows: np.ndarray, j: np.ndarray) -> KSSState:
         """Pool learner ``j[i]`` of row ``rows[i]``: generated, or as saved (mutate mode)."""
         if self._shared is not None:
-            missing = np.unique(j[~self._generated[j]])
-            if len(missing):
+            blocks = np.unique(j[~self._generated[j]] // _BLOCK)
+            if len(blocks):
+                # generate whole blocks: batched warm-ups cost far less per learner
+                missing = (blocks[:, None] * _BLOCK + np.arange(_BLOCK)).ravel()
+                missing = missing[missing < self.config.pool_size]
+                missing = missing[~self._generated[missing]]
                 fresh = self._generate(np.repeat(self.pool_keys[:1], len(missing)), missing)
                 for name, values in vars(fresh).items():
                     getattr(self._shared, name)[missing] = values
@@ -231,12 +236,10 @@ class KSSBatch:
         episode's rewards sum to the original's episode reward.
         """
         actions = self.check_actions(actions)
-        active = np.ones(self.n, dtype=bool) if active is None else active
-        self.learned = active & self.model.learnable(self.state, actions)
-        self.state, correct = self.model.practice(self.state, actions, active)
-        self.correct = active & correct
+        self.state, correct, self.learned = self.model.step(self.state, actions, active)
+        self.correct = correct if active is None else active & correct
         before, self.exam = self.exam, self.model.exam(self.state)
-        self.steps += active
+        self.steps += 1 if active is None else active
         return (self.exam - before) / self.target_size
 
     # -- what can be measured -------------------------------------------------------------

@@ -99,7 +99,7 @@ class KSSVectorEnv(VectorEnv):
         if restart.any():
             # NEXT_STEP autoreset: these rows start a new episode and ignore their action.
             batch.reset(restart, None)
-        reward = batch.step(actions, active=~restart)
+        reward = batch.step(actions, active=~restart if restart.any() else None)
         reward[restart] = 0.0
         truncated = np.zeros(self.num_envs, dtype=bool)
         if self.max_episode_steps is not None:

@@ -31,7 +31,7 @@ Example:
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 import networkx as nx
 import numpy as np
@@ -228,19 +228,9 @@ class KSSLearner(LearnerModel[KSSState]):
         self, state: KSSState, items: np.ndarray, correct: np.ndarray, rng: RandomSource
     ) -> KSSState:
         """Learn ``items`` (the KSS growth rule; ``correct`` and ``rng`` play no part in it)."""
-        return self._learn(state, self.check_items(items), np.ones(items.shape[0], dtype=bool))
-
-    def _learn(self, state: KSSState, items: np.ndarray, mask: np.ndarray) -> KSSState:
-        a, ceiling = state.ability, self.params.ceiling
-        rows = np.arange(items.shape[0])
-        ok = mask & self.learnable(state, items)
-        gap = ceiling - a
-        pre_gap = (gap[rows[:, None], self._pred_index[items]] * self._pred_weight[items]).sum(1)
-        discount = np.exp(pre_gap)
-        inc = np.where(ok, gap[rows, items] * (1 / discount) * 0.5, 0.0)
-        ability = np.minimum(a + inc[:, None] * self.spill[items], ceiling)
-        last = np.where(ok, items, state.last_learned)
-        return replace(state, ability=ability, last_learned=last)
+        items = self.check_items(items)
+        ability, last, _ = self._learn(state, items, None)
+        return KSSState(ability, state.target, last, state.last_result)
 
     def practice(
         self, state: KSSState, items: np.ndarray, mask: np.ndarray | None = None
@@ -249,14 +239,37 @@ class KSSLearner(LearnerModel[KSSState]):
 
         Rows where ``mask`` is false are left as they are (their ``correct`` is meaningless).
         """
-        items = self.check_items(items)
-        mask = np.ones(items.shape[0], dtype=bool) if mask is None else mask
-        state = self._learn(state, items, mask)
-        correct = self._passes(state, items)
-        rows = np.flatnonzero(mask)
+        state, correct, _ = self.step(state, self.check_items(items), mask)
+        return state, correct
+
+    def step(
+        self, state: KSSState, items: np.ndarray, mask: np.ndarray | None = None
+    ) -> tuple[KSSState, np.ndarray, np.ndarray]:
+        """:meth:`practice` on checked int64 ``items``, also returning which rows learned."""
+        ability, last, learned = self._learn(state, items, mask)
+        rows = np.arange(items.shape[0])
+        correct = ability[rows, items] >= self.pass_ability[items]
         result = state.last_result.copy()
-        result[rows, items[rows]] = correct[rows]
-        return replace(state, last_result=result), correct
+        if mask is None:
+            result[rows, items] = correct
+        else:
+            result[rows[mask], items[mask]] = correct[mask]
+        return KSSState(ability, state.target, last, result), correct, learned
+
+    def _learn(
+        self, state: KSSState, items: np.ndarray, mask: np.ndarray | None
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """New abilities and last learned points, and which rows learned (not gated out)."""
+        a, ceiling = state.ability, self.params.ceiling
+        rows = np.arange(items.shape[0])
+        ok = self.allowed[state.last_learned, items]
+        if mask is not None:
+            ok &= mask
+        gap = ceiling - a
+        pre_gap = (gap[rows[:, None], self._pred_index[items]] * self._pred_weight[items]).sum(1)
+        inc = np.where(ok, gap[rows, items] * (1 / np.exp(pre_gap)) * 0.5, 0.0)
+        ability = np.minimum(a + inc[:, None] * self.spill[items], ceiling)
+        return ability, np.where(ok, items, state.last_learned), ok
 
     # -- the population --------------------------------------------------------------------
     def init_state(self, n: int, rng: RandomSource) -> KSSState:
@@ -295,7 +308,7 @@ def _warm_up(model: KSSLearner, state: KSSState, u: np.ndarray) -> KSSState:
     def record(state: KSSState, item: np.ndarray, mask: np.ndarray) -> KSSState:
         if not mask.any():
             return state
-        state, correct = model.practice(state, item, mask)
+        state, correct, _ = model.step(state, item, mask)
         items[rows[mask], length[mask]] = item[mask]
         results[rows[mask], length[mask]] = correct[mask]
         length[mask] += 1
