@@ -60,7 +60,7 @@ def ingest(
                                      help="CSV mapping CANONICAL=SOURCE (repeatable)."),
     skill_separator: str | None = typer.Option(None, help="CSV: separator inside skill field."),
     skill_names: Path | None = typer.Option(None, help="DKT: id<TAB>name skill file."),
-    batch_files: int = typer.Option(2048, help="Files per DuckDB scan."),
+    batch_mb: int = typer.Option(64, help="Megabytes of input per batch (bounds memory)."),
 ) -> None:
     """Ingest files into the store (incremental, idempotent and atomic)."""
     from edusim.data import Store
@@ -80,7 +80,7 @@ def ingest(
                       transient=True) as bar:
             task = bar.add_task(f"ingesting into {db.name}", total=None)
             report = Store(db).ingest(
-                paths, format, contents=contents, errors=errors, batch_files=batch_files,
+                paths, format, contents=contents, errors=errors, batch_bytes=batch_mb << 20,
                 progress=lambda done, total: bar.update(task, completed=done, total=total),
                 **options,
             )

@@ -278,12 +278,11 @@ def order_check(
 ) -> None:
     """Report rows whose integer ``column`` is smaller than on the previous row of the file.
 
-    Relies on ``table`` holding each file's rows contiguously in file order (as
-    :func:`read_files` writes them). The rows are kept in skip mode (the output is sorted by
-    time anyway): a counted warning.
+    The rows are kept in skip mode (the output is sorted by time anyway): a counted warning.
     """
     data = con.sql(
-        f"SELECT _source, _rn, TRY_CAST({quote(column)} AS BIGINT) AS v FROM {table}"
+        f"SELECT _source, _rn, TRY_CAST({quote(column)} AS BIGINT) AS v FROM {table} "
+        "ORDER BY _source, _rn"
     ).to_arrow_table()
     values = data.column("v").to_numpy(zero_copy_only=False)
     if len(values) < 2:

@@ -157,7 +157,8 @@ class Store:
         *,
         contents: str | os.PathLike | None = None,
         errors: ErrorMode | str = ErrorMode.STRICT,
-        batch_files: int = 512,
+        batch_files: int = 20_000,
+        batch_bytes: int = 64 << 20,
         progress: Progress | None = None,
         **options: Any,
     ) -> IngestReport:
@@ -168,7 +169,9 @@ class Store:
             format: One of :func:`edusim.data.formats`.
             contents: EdNet contents folder (``ednet-*`` formats).
             errors: ``strict`` (any problem aborts; the store is unchanged) or ``skip``.
-            batch_files: Files read per DuckDB scan (memory is bounded by one batch).
+            batch_files: At most this many files per batch.
+            batch_bytes: A batch closes once its files hold this many bytes (64 MiB: about
+                1.5M EdNet rows); memory use is bounded by one batch, not the input size.
             progress: Called as ``progress(files_done, files_total)`` after each batch.
             **options: Format options, as for :func:`edusim.data.load`.
 
@@ -192,7 +195,8 @@ class Store:
                 con = open_duckdb(work)
                 try:
                     rows, issues = _ingest(con, loader, format, todo, prints, replaced, mode,
-                                           batch_files, progress, len(files) - len(todo))
+                                           _batches(todo, batch_files, batch_bytes), progress,
+                                           len(files) - len(todo))
                     con.execute("CHECKPOINT")
                 finally:
                     con.close()
@@ -280,7 +284,7 @@ def _ingest(
     prints: dict[str, str],
     replaced: list[str],
     mode: ErrorMode,
-    batch_files: int,
+    batches: Iterator[list[SourceFile]],
     progress: Progress | None,
     done: int,
 ) -> tuple[int, list[Issue]]:
@@ -288,8 +292,7 @@ def _ingest(
     issues = list(loader.catalog(con))
     _merge_catalog(con)
     total, rows = done + len(todo), 0
-    for start in range(0, len(todo), batch_files):
-        batch = todo[start : start + batch_files]
+    for batch in batches:
         create_stage(con)
         try:
             issues.extend(loader.stage(con, batch, mode))
@@ -302,9 +305,26 @@ def _ingest(
         rows += _commit_batch(con, batch, prints, replaced, format)
         derive_catalog(con)
         _merge_catalog(con)
+        done += len(batch)
         if progress is not None:
-            progress(done + start + len(batch), total)
+            progress(done, total)
     return rows, issues
+
+
+def _batches(
+    files: list[SourceFile], max_files: int, max_bytes: int
+) -> Iterator[list[SourceFile]]:
+    """Consecutive groups of ``files`` with at most ``max_files`` files or ~``max_bytes``."""
+    batch: list[SourceFile] = []
+    size = 0
+    for file in files:
+        batch.append(file)
+        size += file.path.stat().st_size
+        if len(batch) >= max_files or size >= max_bytes:
+            yield batch
+            batch, size = [], 0
+    if batch:
+        yield batch
 
 
 def _check_user_clash(con: duckdb.DuckDBPyConnection, mode: ErrorMode, issues: list[Issue]) -> None:
