@@ -14,13 +14,13 @@ Example:
 from __future__ import annotations
 
 import os
-import tempfile
 from collections.abc import Mapping
 from pathlib import Path
 
 import numpy as np
 import pyarrow as pa
 
+from edusim.atomic import atomic_path
 from edusim.data.schema import CANONICAL_COLUMNS
 from edusim.data.split import assign_learners
 from edusim.data.store import Store
@@ -56,18 +56,12 @@ def write_split(
         columns = ", ".join(f'i."{c}"' for c in CANONICAL_COLUMNS)
         for index, name in enumerate(names):
             target = out / f"{name}.parquet"
-            fd, tmp = tempfile.mkstemp(dir=out, prefix=f".{name}-", suffix=".parquet")
-            os.close(fd)
-            try:
+            with atomic_path(target) as tmp:
                 con.execute(
                     f"COPY (SELECT {columns} FROM interactions i JOIN _parts p USING (user_id) "
                     f"WHERE p.part = {index} ORDER BY i.user_id, i.timestamp, i.file, i.line) "
                     f"TO '{tmp}' (FORMAT parquet)"
                 )
                 rows = con.execute(f"SELECT count(*) FROM read_parquet('{tmp}')").fetchall()[0][0]
-                os.replace(tmp, target)
-            finally:
-                if os.path.exists(tmp):
-                    os.unlink(tmp)
             written[name] = (target, int(rows))
     return written

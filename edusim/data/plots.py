@@ -13,7 +13,6 @@ Example:
 from __future__ import annotations
 
 import os
-import tempfile
 from pathlib import Path
 
 import networkx as nx
@@ -21,6 +20,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
+from edusim.atomic import atomic_path
 from edusim.curriculum import SkillGraph
 
 __all__ = [
@@ -35,17 +35,9 @@ __all__ = [
 
 def save_png(fig: Figure, path: str | os.PathLike, dpi: int = 110) -> Path:
     """Write ``fig`` to ``path`` as PNG, atomically (temp file, then ``os.replace``)."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.stem}-", suffix=".png")
-    os.close(fd)
-    try:
+    with atomic_path(path) as tmp:
         fig.savefig(tmp, dpi=dpi, format="png", bbox_inches="tight")
-        os.replace(tmp, path)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-    return path
+    return Path(path)
 
 
 def _empty(fig: Figure, ax, message: str) -> Figure:

@@ -15,12 +15,12 @@ import enum
 import html
 import json
 import os
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
 
+from edusim.atomic import write_text_atomic
 from edusim.data import analysis, plots
 
 __all__ = ["ReportFormat", "Section", "write_report", "build_sections"]
@@ -45,13 +45,6 @@ class Section:
 
 
 
-def _write_text(path: Path, text: str) -> None:
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}-")
-    with os.fdopen(fd, "w", encoding="utf-8") as handle:
-        handle.write(text)
-    os.replace(tmp, path)
-
-
 def build_sections(source: analysis.Source, out: Path) -> list[Section]:
     """Run every analysis on ``source``, saving ``<name>.png`` and ``<name>.csv`` in ``out``."""
     info = analysis.summary(source)
@@ -62,7 +55,7 @@ def build_sections(source: analysis.Source, out: Path) -> list[Section]:
     timing = analysis.time_on_task(source)
     min_learners = max(2, min(10, learners // 3))
     pairs, graph = analysis.prerequisite_graph(source, min_learners=min_learners)
-    _write_text(out / "prerequisites.json", json.dumps(graph.to_dict(), indent=1))
+    write_text_atomic(out / "prerequisites.json", json.dumps(graph.to_dict(), indent=1))
     figures = {
         "sequence_lengths": plots.plot_sequence_lengths(lengths),
         "skill_difficulty": plots.plot_skill_difficulty(difficulty),
@@ -113,7 +106,7 @@ def write_report(
     else:
         text = _html(title, sections, max_rows)
     path = out / f"report.{fmt.value}"
-    _write_text(path, text)
+    write_text_atomic(path, text)
     return path
 
 

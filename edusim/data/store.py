@@ -2,8 +2,11 @@
 
 Ingest is
 
-* **parallel**: files are read by DuckDB's CSV reader over lists of files, in batches (a
-  progress callback runs after each batch), never by a Python loop over rows;
+* **parallel and streaming**: files are read in batches of about 64 MiB by DuckDB's
+  parallel CSV reader, never by a Python loop over rows; a progress callback runs after
+  each batch and memory is bounded by one batch. Per-learner files (EdNet) are joined into
+  one batch file first (bytes, not rows): DuckDB's multi-file scan costs about a
+  millisecond per file, and EdNet has 784k files of ~170 rows;
 * **incremental and idempotent**: the ``files`` table remembers each file's key and content
   hash; an unchanged file is skipped, a changed one replaces its earlier rows;
 * **atomic**: the database is copied to a temporary file next to it, the ingest runs on the
@@ -40,6 +43,7 @@ import duckdb
 import pandas as pd
 import pyarrow as pa
 
+from edusim.atomic import atomic_path
 from edusim.data.loaders import make_loader
 from edusim.data.schema import (
     CANONICAL_COLUMNS,
@@ -218,14 +222,8 @@ class Store:
         with self.connect() as con:
             for table in TABLES:
                 target = out / f"{table}.parquet"
-                fd, tmp = tempfile.mkstemp(dir=out, prefix=f".{table}-", suffix=".parquet")
-                os.close(fd)
-                try:
+                with atomic_path(target) as tmp:
                     con.execute(f"COPY {table} TO '{tmp}' (FORMAT parquet)")
-                    os.replace(tmp, target)
-                finally:
-                    if os.path.exists(tmp):
-                        os.unlink(tmp)
                 written.append(target)
         return written
 
