@@ -113,8 +113,7 @@ class KSSBatch:
         if config.pool_seed is not None:
             self.pool_keys[:] = mix64(np.full(n, config.pool_seed, dtype=np.uint64))
             if config.pool_size is not None:
-                self._shared = self._generate(self.pool_keys[:1], np.zeros(1, dtype=np.int64))
-                self._shared = select_state(self._shared, np.zeros(config.pool_size, dtype=int))
+                self._shared = _zeros((config.pool_size,), self.k)
                 self._generated = np.zeros(config.pool_size, dtype=bool)
 
     # -- lifecycle -----------------------------------------------------------------------
@@ -198,12 +197,7 @@ class KSSBatch:
     def _allocate_pool(self) -> None:
         # np.zeros maps pages lazily: memory is committed only for slots that get written
         shape = (self.n, self.config.pool_size)
-        self._saved = KSSState(
-            ability=np.zeros(shape + (self.k,)),
-            target=np.zeros(shape + (self.k,), dtype=bool),
-            last_learned=np.zeros(shape, dtype=np.int64),
-            last_result=np.zeros(shape + (self.k,), dtype=np.int8),
-        )
+        self._saved = _zeros(shape, self.k)
         self._touched = np.zeros(shape, dtype=bool)
         self._spent = np.zeros(shape, dtype=bool)
 
@@ -270,6 +264,16 @@ def _uniform(streams: LearnerStreams, rows: np.ndarray) -> np.ndarray:
     return u
 
 
+def _zeros(shape: tuple[int, ...], k: int) -> KSSState:
+    """An all-zero state of leading shape ``shape`` (np.zeros commits memory lazily)."""
+    return KSSState(
+        ability=np.zeros(shape + (k,)),
+        target=np.zeros(shape + (k,), dtype=bool),
+        last_learned=np.zeros(shape, dtype=np.int64),
+        last_result=np.zeros(shape + (k,), dtype=np.int8),
+    )
+
+
 def _take(state: KSSState, rows: np.ndarray, j: np.ndarray) -> KSSState:
     return KSSState(
         ability=state.ability[rows, j],
@@ -284,7 +288,5 @@ def _scatter(
 ) -> KSSState:
     """``state`` (zeros if ``None``) with rows ``rows`` set to the ``valid`` part of ``src``."""
     if state is None:
-        state = KSSState(
-            **{name: np.zeros((n,) + a.shape[1:], a.dtype) for name, a in vars(src).items()}
-        )
+        state = _zeros((n,), src.ability.shape[1])
     return scatter_state(state, rows, select_state(src, valid))
