@@ -1,6 +1,7 @@
 """Fixtures for the knowledge-tracing tests: small data simulated from a known BKT."""
 
 import pytest
+import torch
 
 from edusim.curriculum import Curriculum, SkillGraph
 from edusim.kt.synthetic import simulate
@@ -18,6 +19,15 @@ TRUE_PARAMS = {
 def bkt_truth() -> tuple[Curriculum, BKTLearner]:
     curriculum = Curriculum.from_graph(SkillGraph(["a", "b", "c"]), items_per_skill=1)
     return curriculum, BKTLearner(curriculum, BKTParams(**TRUE_PARAMS, learn_rate_sd=0.0))
+
+
+@pytest.fixture(autouse=True, scope="module")
+def one_torch_thread():
+    """Tiny tensors: one intra-op thread avoids oversubscribing the cores (pytest -n 2)."""
+    before = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(before)
 
 
 @pytest.fixture(scope="session")

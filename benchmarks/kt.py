@@ -1,0 +1,189 @@
+"""Knowledge-tracing benchmark: edusim BKT, DKT and SAKT against pyBKT on assist2009_updated.
+
+Protocol (skill level, fixed split): train on ``assist2009_updated_train.csv``, test on
+``assist2009_updated_test.csv`` (the DKVMN split, 110 skills, one skill per row, so no
+multi-skill expansion and no same-attempt leak). Neural models hold out 10% of the training
+learners for early stopping and cut sequences into windows of 200. These numbers are not
+comparable with pyKT's question-level 5-fold protocol.
+
+pyBKT is not a dependency: give the interpreter of a separate environment where it is
+installed (its C++ core built from source, see the module notes in the README) with
+``--pybkt-python``; it runs in a subprocess on the same data. Each neural model trains in a
+child process of this script, so its peak memory is its own.
+
+Usage::
+
+    python benchmarks/kt.py --pybkt-python /tmp/pybkt/venv/bin/python [--models bkt,dkt,sakt]
+        [--epochs 5] [--threads 1] [--device cpu]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import torch
+
+from edusim.data import load
+from edusim.kt import BKTFitConfig, TrainConfig, Vocabulary, encode, evaluate, fit_bkt, fit_neural
+
+ROOT = Path(__file__).resolve().parents[1]
+DATA = ROOT.parent / "shared" / "data" / "assistments" / "assist2009_updated"
+RUNNER = Path(__file__).with_name("pybkt_runner.py")
+
+
+def _load(data_dir: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
+    train = load(data_dir / "assist2009_updated_train.csv", "dkt")
+    test = load(data_dir / "assist2009_updated_test.csv", "dkt")
+    return train, test
+
+
+def run_bkt(train: pd.DataFrame, test: pd.DataFrame, device: str, max_iter: int) -> dict:
+    """edusim BKT: one fit, no forgetting, EM until every skill's float log-likelihood changes
+    by less than 1e-3 (pyBKT's tolerance) or ``max_iter`` E-steps (pyBKT's cap is 100)."""
+    config = BKTFitConfig(restarts=1, max_iter=max_iter, tol=1e-3, device=device)
+    start = time.perf_counter()
+    vocab = Vocabulary.from_frame(train)
+    data = encode(train, vocab)
+    prepared = time.perf_counter()
+    model = fit_bkt(data, vocab, config)
+    seconds = time.perf_counter() - start
+    test_data = encode(test, vocab)
+    metrics = evaluate(test_data.correct, model.predict(test_data, device=device))
+    skills = model.iterations[2:]
+    return {
+        "model": f"edusim BKT (max_iter {max_iter})", "auc": metrics.auc,
+        "rmse": metrics.rmse, "fit_s": seconds,
+        "note": f"EM {seconds - (prepared - start):.2f}s + prep {prepared - start:.2f}s; "
+                f"{int(skills.sum())} E-steps, max {int(skills.max())}/skill, "
+                f"{int((skills >= config.max_iter).sum())} skills at max_iter",
+    }
+
+
+def run_pybkt(python: str, train: pd.DataFrame, test: pd.DataFrame, threads: int) -> dict:
+    """pyBKT 1.4.3 (one fit, no forgetting) in its own interpreter."""
+    with tempfile.TemporaryDirectory() as tmp:
+        paths = {}
+        for name, frame in (("train", train), ("test", test)):
+            paths[name] = Path(tmp) / f"{name}.csv"
+            pd.DataFrame({
+                "user_id": frame["user_id"], "skill_name": frame["skill_ids"].str[0],
+                "correct": frame["correct"].astype(int), "order_id": np.arange(len(frame)),
+            }).to_csv(paths[name], index=False)
+        out = Path(tmp) / "pred.npy"
+        env = {**os.environ, "OMP_NUM_THREADS": str(threads)}
+        done = subprocess.run([python, str(RUNNER), str(paths["train"]), str(paths["test"]),
+                               str(out)], capture_output=True, text=True, env=env)
+        if done.returncode:
+            raise RuntimeError(f"pyBKT run failed:\n{done.stderr[-2000:]}")
+        info = json.loads(done.stdout.strip().splitlines()[-1])
+        metrics = evaluate(test["correct"].to_numpy(), np.load(out))
+    core = "C++ core" if info["cpp_core"] else "PURE PYTHON (not the C++ build)"
+    return {"model": "pyBKT 1.4.3", "auc": metrics.auc, "rmse": metrics.rmse,
+            "fit_s": info["fit_seconds"], "note": f"{core}; {info['e_steps']} E-steps"}
+
+
+def run_neural(kind: str, epochs: int, device: str, data_dir: Path) -> dict:
+    """Train ``kind`` on the training file, evaluate on the test file (runs in a child)."""
+    train, test = _load(data_dir)
+    vocab = Vocabulary.from_frame(train)
+    config = TrainConfig(epochs=epochs, window=200, batch_size=64, lr=1e-3, patience=3,
+                         device=device)
+    epoch_seconds: list[float] = []
+    clock = [time.perf_counter()]
+
+    def on_event(event) -> None:
+        if event.kind.value == "epoch":
+            now = time.perf_counter()
+            epoch_seconds.append(now - clock[0])
+            clock[0] = now
+            print(f"  {kind} epoch {event.epoch + 1}: loss {event.loss:.4f} valid AUC "
+                  f"{event.valid_auc:.4f} ({epoch_seconds[-1]:.1f}s)", file=sys.stderr)
+
+    start = time.perf_counter()
+    model = fit_neural(kind, encode(train, vocab), vocab, None, config, callback=on_event)
+    seconds = time.perf_counter() - start
+    test_data = encode(test, vocab)
+    metrics = evaluate(test_data.correct, model.predict(test_data, device=device))
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    if device.startswith("cuda"):
+        peak_note = f"GPU peak {torch.cuda.max_memory_allocated() / 2**20:.0f} MiB"
+    else:
+        peak_note = f"peak RSS {peak:.0f} MiB"
+    best = max(model.history, key=lambda h: h["valid_auc"])["epoch"]
+    return {
+        "model": f"edusim {kind.upper()}", "auc": metrics.auc, "rmse": metrics.rmse,
+        "fit_s": seconds,
+        "note": f"{len(epoch_seconds)} epochs, {np.mean(epoch_seconds):.1f}s/epoch, "
+                f"best epoch {best}, {peak_note}, device {device}",
+    }
+
+
+def _child(kind: str, args: argparse.Namespace) -> dict:
+    command = [sys.executable, __file__, "--worker", kind, "--epochs", str(args.epochs),
+               "--threads", str(args.threads), "--device", args.device,
+               "--data", str(args.data)]
+    done = subprocess.run(command, stdout=subprocess.PIPE, text=True)
+    if done.returncode:
+        raise RuntimeError(f"{kind} worker failed with status {done.returncode}")
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def _table(rows: list[dict], baseline: float | None) -> str:
+    lines = [
+        "| model | test AUC | test RMSE | fit s | pyBKT fit s / fit s | notes |",
+        "|---|---|---|---|---|---|",
+    ]
+    for r in rows:
+        ratio = f"{baseline / r['fit_s']:.2f}x" if baseline else "n/a"
+        lines.append(f"| {r['model']} | {r['auc']:.4f} | {r['rmse']:.4f} | {r['fit_s']:.2f} | "
+                     f"{ratio} | {r['note']} |")
+    return "\n".join(lines)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--data", type=Path, default=DATA)
+    parser.add_argument("--pybkt-python", help="Interpreter of an environment with pyBKT.")
+    parser.add_argument("--models", default="bkt,dkt,sakt")
+    parser.add_argument("--epochs", type=int, default=5)
+    parser.add_argument("--threads", type=int, default=1, help="torch / OpenMP CPU threads")
+    parser.add_argument("--device", default="cpu")
+    parser.add_argument("--worker", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    torch.set_num_threads(args.threads)
+    if args.worker:
+        print(json.dumps(run_neural(args.worker, args.epochs, args.device, args.data)))
+        return
+    models = [m.strip() for m in args.models.split(",") if m.strip()]
+    train, test = _load(args.data)
+    print(f"assist2009_updated: {len(train)} train / {len(test)} test interactions, "
+          f"{train['user_id'].nunique()} / {test['user_id'].nunique()} sequences; "
+          f"{args.threads} CPU thread(s), device {args.device}", file=sys.stderr)
+    rows, baseline = [], None
+    if args.pybkt_python:
+        rows.append(run_pybkt(args.pybkt_python, train, test, args.threads))
+        baseline = rows[-1]["fit_s"]
+    else:
+        print("pyBKT row skipped: pass --pybkt-python PATH (an interpreter with pyBKT "
+              "installed; see the module docstring)", file=sys.stderr)
+    if "bkt" in models:
+        for max_iter in (100, 1000):
+            rows.append(run_bkt(train, test, args.device, max_iter))
+    for kind in ("dkt", "sakt"):
+        if kind in models:
+            rows.append(_child(kind, args))
+    print(_table(rows, baseline))
+
+
+if __name__ == "__main__":
+    main()
