@@ -124,6 +124,7 @@ def _unknown_questions(
 class _EdNetLoader(Loader):
     contents: str | os.PathLike | None = None
     users_from_file_names: ClassVar[bool] = True
+    complete_catalog: ClassVar[bool] = True
 
     def catalog(self, con: duckdb.DuckDBPyConnection) -> list[Issue]:
         return stage_contents(con, self.contents, ErrorMode.STRICT)

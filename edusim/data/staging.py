@@ -93,11 +93,14 @@ class Loader(ABC):
         users_from_file_names: Whether each file is one learner named by the file.
         unique_times: Whether the format rules out repeated (user, item, time) rows, so
             that the duplicate check can be skipped.
+        complete_catalog: Whether :meth:`catalog` lists every item the interactions can use
+            (rows with unknown items are rejected), so nothing needs deriving.
     """
 
     format: ClassVar[str]
     users_from_file_names: ClassVar[bool] = False
     unique_times: ClassVar[bool] = False
+    complete_catalog: ClassVar[bool] = False
 
     def canonical_arrow(
         self, files: Sequence[SourceFile], mode: ErrorMode

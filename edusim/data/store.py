@@ -111,10 +111,13 @@ class Store:
 
     Args:
         path: The database file; created by the first ingest.
+        memory_limit: DuckDB's memory limit while ingesting (its buffer pool otherwise keeps
+            the growing table cached, up to most of the RAM).
     """
 
-    def __init__(self, path: str | os.PathLike) -> None:
+    def __init__(self, path: str | os.PathLike, memory_limit: str = "512MB") -> None:
         self.path = Path(path)
+        self.memory_limit = memory_limit
 
     def __repr__(self) -> str:
         return f"Store({str(self.path)!r})"
@@ -197,6 +200,7 @@ class Store:
                 return IngestReport(len(files), 0, len(files), 0, 0)
             with _atomic_copy(self.path) as work:
                 con = open_duckdb(work)
+                con.execute(f"SET memory_limit = '{self.memory_limit}'")
                 try:
                     rows, issues = _ingest(con, loader, format, todo, prints, replaced, mode,
                                            _batches(todo, batch_files, batch_bytes), progress,
@@ -301,8 +305,9 @@ def _ingest(
             check_duplicates(con, mode, issues)
         _check_user_clash(con, mode, issues)
         rows += _commit_batch(con, batch, prints, replaced, format)
-        derive_catalog(con)
-        _merge_catalog(con)
+        if not loader.complete_catalog:
+            derive_catalog(con)
+            _merge_catalog(con)
         done += len(batch)
         if progress is not None:
             progress(done, total)
