@@ -172,12 +172,14 @@ def prerequisite_graph(
     max_skills: int = 30,
     min_learners: int = 10,
     threshold: float = 0.7,
-    streak: int = 2,
+    level: float = 0.9,
+    attempts: int = 2,
 ) -> tuple[pd.DataFrame, SkillGraph]:
     """Estimate prerequisites: skills that learners tend to master before others.
 
-    A learner *masters* a skill at the first interaction that completes ``streak``
-    consecutive correct answers on it. For each pair of the ``max_skills`` most practised
+    A learner *masters* a skill at the first attempt from which on at least a ``level``
+    share of their answers on it are right, over at least ``attempts`` answers (a late,
+    lasting success rather than a lucky guess). For each pair of the ``max_skills`` most practised
     skills mastered by at least ``min_learners`` learners, ``p_before`` is the share of those
     learners who mastered ``pre`` first. Pairs with ``p_before >= threshold`` become edges,
     strongest first, skipping any that would close a cycle; the transitive reduction is kept.
@@ -186,7 +188,7 @@ def prerequisite_graph(
         The candidate pairs (``pre, post, learners, p_before, kept``) and the graph.
     """
     with connect(source) as con:
-        pairs = con.execute(_PAIRS_SQL, [max_skills, streak, min_learners]).df()
+        pairs = con.execute(_PAIRS_SQL, [max_skills, level, attempts, min_learners]).df()
         skills = con.execute(
             "SELECT x.skill_id, any_value(s.name) AS name FROM (SELECT unnest(skill_ids) "
             "AS skill_id FROM interactions) x LEFT JOIN skills s ON s.skill_id = x.skill_id "
@@ -216,18 +218,14 @@ x AS (
     SELECT user_id, unnest(skill_ids) AS skill_id, correct,
            row_number() OVER (PARTITION BY user_id ORDER BY timestamp) AS pos
     FROM interactions),
-runs AS (
-    SELECT user_id, skill_id, pos, correct,
-           sum(CASE WHEN correct THEN 0 ELSE 1 END) OVER w AS fails
-    FROM x WHERE skill_id IN (SELECT skill_id FROM top)
-    WINDOW w AS (PARTITION BY user_id, skill_id ORDER BY pos)),
-streaks AS (
+ahead AS (
     SELECT user_id, skill_id, pos,
-           count(*) OVER (PARTITION BY user_id, skill_id, fails ORDER BY pos) - 1
-               + CASE WHEN fails = 0 THEN 1 ELSE 0 END AS run
-    FROM runs),
+           avg(correct::DOUBLE) OVER w AS rate, count(*) OVER w AS n
+    FROM x WHERE skill_id IN (SELECT skill_id FROM top)
+    WINDOW w AS (PARTITION BY user_id, skill_id ORDER BY pos
+                 ROWS BETWEEN CURRENT ROW AND UNBOUNDED FOLLOWING)),
 mastered AS (
-    SELECT user_id, skill_id, min(pos) AS t FROM streaks WHERE run >= ?
+    SELECT user_id, skill_id, min(pos) AS t FROM ahead WHERE rate >= ? AND n >= ?
     GROUP BY user_id, skill_id)
 SELECT a.skill_id AS pre, b.skill_id AS post, count(*) AS learners,
        avg((a.t < b.t)::DOUBLE) AS p_before

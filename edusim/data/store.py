@@ -147,7 +147,7 @@ class Store:
         with self.connect() as con:
             out = {t: con.execute(f"SELECT count(*) FROM {t}").fetchall()[0][0] for t in TABLES}
             out["learners"] = con.execute(
-                "SELECT count(DISTINCT user_id) FROM interactions"
+                "SELECT count(DISTINCT user_id) FROM learners"
             ).fetchall()[0][0]
             out["files"] = con.execute("SELECT count(*) FROM files").fetchall()[0][0]
         return out
@@ -276,6 +276,7 @@ def _create_tables(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(_ddl("items", ITEM_COLUMNS))
     con.execute(_ddl("skills", SKILL_COLUMNS))
     con.execute(_FILES_DDL)
+    con.execute("CREATE TABLE IF NOT EXISTS learners (user_id VARCHAR, file VARCHAR)")
 
 
 def _ingest(
@@ -331,10 +332,13 @@ def _batches(
 
 
 def _check_user_clash(con: duckdb.DuckDBPyConnection, mode: ErrorMode, issues: list[Issue]) -> None:
-    """Learners already in the store from another file would silently merge: report them."""
+    """Learners already in the store from another file would silently merge: report them.
+
+    Uses the small ``learners`` table (one row per learner and file), not the interactions.
+    """
     found = con.execute(
-        f"SELECT DISTINCT s._source, s.user_id, i.file FROM {STAGE} s JOIN interactions i "
-        "ON i.user_id = s.user_id AND i.file <> s._source ORDER BY 1, 2"
+        f"SELECT DISTINCT s._source, s.user_id, l.file FROM {STAGE} s JOIN learners l "
+        "ON l.user_id = s.user_id AND l.file <> s._source ORDER BY 1, 2"
     ).fetchall()
     new = [
         Issue(src, "user clash", f"learner {user!r} is already in the store from {other!r} "
@@ -361,13 +365,14 @@ def _commit_batch(
     keys = [f.key for f in batch]
     stale = [k for k in keys if k in set(replaced)]
     if stale:
-        for table in ("interactions", "events"):
+        for table in ("interactions", "events", "learners"):
             con.execute(f"DELETE FROM {table} WHERE file IN (SELECT unnest(?))", [stale])
         con.execute("DELETE FROM files WHERE key IN (SELECT unnest(?))", [stale])
     columns = ", ".join(f'"{c}"' for c in CANONICAL_COLUMNS)
     con.execute(
         f"INSERT INTO interactions SELECT {columns}, _source, _rn + 1 FROM {STAGE}"
     )
+    con.execute(f"INSERT INTO learners SELECT DISTINCT user_id, _source FROM {STAGE}")
     events = ", ".join(f'"{c}"' for c in EVENT_COLUMNS)
     con.execute(f"INSERT INTO events SELECT {events}, _source FROM {EVENTS}")
     counts = dict(con.execute(f"SELECT _source, count(*) FROM {STAGE} GROUP BY 1").fetchall())
@@ -407,8 +412,9 @@ def read_store(db_path: str | os.PathLike, table: str = "interactions") -> pd.Da
         ...
         FileNotFoundError: no edusim store at /nonexistent.duckdb (ingest data first)
     """
-    if table not in (*TABLES, "files"):
-        raise ValueError(f"unknown table {table!r}; choose from {[*TABLES, 'files']}")
+    known = (*TABLES, "files", "learners")
+    if table not in known:
+        raise ValueError(f"unknown table {table!r}; choose from {list(known)}")
     with Store(db_path).connect() as con:
         if table != "interactions":
             return con.sql(f"SELECT * FROM {table}").df()

@@ -165,3 +165,15 @@ def test_rows_with_equal_times_keep_file_order(tmp_path, contents):
     expected = ["q2", "q1", "q3", "q1"]
     assert read_store(store.path).item_id.tolist() == expected
     assert load(tmp_path / "in", "ednet-kt1", contents=contents).item_id.tolist() == expected
+
+
+def test_learners_from_two_files_do_not_merge_silently(tmp_path):
+    store = Store(tmp_path / "db.duckdb")
+    write(tmp_path / "train.csv", "2\n1,2\n1,0\n")
+    write(tmp_path / "test.csv", "1\n3\n1\n")
+    store.ingest([tmp_path / "train.csv"], "dkt")
+    with pytest.raises(DataError, match=r"test.csv.*user clash: learner '0' is already"):
+        store.ingest([tmp_path / "test.csv"], "dkt")
+    store.ingest([tmp_path / "test.csv"], "dkt", prefix_users=True)
+    assert sorted(read_store(store.path).user_id.unique()) == ["0", "test:0"]
+    assert store.counts()["learners"] == 2
