@@ -259,6 +259,14 @@ def _atomic_copy(path: Path) -> Iterator[Path]:
     os.close(fd)
     tmp = Path(tmp_name)
     tmp.unlink()
+    if Path(f"{path}.wal").exists():
+        # Changes someone made with their own connection still sit in the write-ahead log:
+        # fold them into the database file first, or the copy would miss them.
+        con = open_duckdb(path)
+        try:
+            con.execute("CHECKPOINT")
+        finally:
+            con.close()
     try:
         if path.exists():
             shutil.copy2(path, tmp)
