@@ -114,3 +114,14 @@ def test_validate_reports_every_violation_with_row_and_column():
     assert kept.correct.dtype == bool
     with pytest.raises(DataError, match="'timestamp' is absent"):
         validate(df.drop(columns="timestamp"))
+
+
+def test_export_parquet_round_trip(tmp_path):
+    write_synthetic(tmp_path / "s", SynthConfig(learners=4, mean_steps=10, level="kt2"))
+    store = Store(tmp_path / "s.duckdb")
+    store.ingest([tmp_path / "s" / "KT2"], "ednet-kt2", contents=tmp_path / "s" / "contents")
+    paths = store.export_parquet(tmp_path / "pq")
+    counts = store.counts()
+    for path in paths:
+        assert len(pd.read_parquet(path)) == counts[path.stem]
+    assert counts["events"] == 3 * counts["interactions"]
