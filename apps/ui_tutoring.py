@@ -9,7 +9,6 @@ from __future__ import annotations
 import tempfile
 from pathlib import Path
 
-import pandas as pd
 import streamlit as st
 
 from edusim.llm import Answer
@@ -80,16 +79,16 @@ def case_label(case: TutoringCase) -> str:
     return f"{case.problem.id}: {question[:70]}{'...' if len(question) > 70 else ''}"
 
 
-def side_panel(session: TutoringSession) -> None:
-    """Mastery per solution step and Success/Telling so far."""
+def side_panel(session: TutoringSession, reveal_steps: bool = True) -> None:
+    """Mastery per solution step and Success/Telling so far (step texts only if revealed)."""
     status = session.status()
     st.subheader("The student now")
-    steps = [f"step {i + 1}" for i in range(len(status.mastery))]
-    chart = pd.DataFrame({"step": steps, "mastery": status.mastery})
-    st.bar_chart(chart, x="step", y="mastery", height=220, horizontal=True)
-    with st.expander("What are the steps?"):
-        for i, step in enumerate(session.case.problem.steps):
-            st.markdown(f"**step {i + 1}**: {step.text}")
+    st.caption("Estimated mastery of each step of the solution (a learner model of the "
+               "student), updated after every turn.")
+    for i, (step, mastery) in enumerate(zip(session.case.problem.steps, status.mastery,
+                                            strict=True)):
+        text = f": {step.text}" if reveal_steps else ""
+        st.progress(min(max(mastery, 0.0), 1.0), text=f"Step {i + 1} ({mastery:.0%}){text}")
     solved = f"yes, at student turn {status.solved_at}" if status.solved_at else "not yet"
     told = f"yes, at tutor turn {status.told_at}" if status.told_at else "no"
     left, right = st.columns(2)

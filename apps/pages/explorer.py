@@ -85,6 +85,7 @@ def _model(key: str, frame: pd.DataFrame) -> None:
     if st.session_state.get("explorer_fitted") == key:
         table = ui_common.guarded(lambda: _fit(key, frame), "fit the model", (ValueError,))
         if table is not None:
+            st.caption(f"Fitted BKT parameters for {len(table)} skills.")
             st.dataframe(table.drop(columns=["forget"]).round(3), hide_index=True)
 
 

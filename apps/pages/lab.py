@@ -129,8 +129,7 @@ def _show(result: dict) -> None:
         st.subheader("Which skills each teacher got the class to master")
         st.caption("Each row is a skill (in curriculum order), each column a practised item; "
                    "darker green means more of the class has mastered the skill.")
-        for trace in result["heat"]:
-            ui_common.figure(skill_heatmap_figure(trace))
+        ui_common.figure(skill_heatmap_figure(result["heat"]))
 
 
 st.title("Curriculum lab")

@@ -128,7 +128,7 @@ def _show(result: PlanningResult) -> None:
     markdown = render_markdown(best.plan, best.scores, best.utility)
     st.download_button("Download the plan (Markdown)", markdown, file_name="lesson_plan.md",
                        mime="text/markdown", key="planner_download")
-    with st.container(border=True):
+    with st.container(border=True, height=650):
         st.markdown(markdown)
 
 

@@ -180,10 +180,12 @@ if case is not None:
     session = _session(case, mode, tutor_name, seed, kind)
     chat, panel = st.columns([3, 2])
     with chat:
+        history = st.container()
         _controls(session, mode)
-        ui_tutoring.transcript(session)
+        with history:
+            ui_tutoring.transcript(session)
         if st.button("New dialogue"):
             st.session_state["tutor_restart"] = True
             st.rerun()
     with panel:
-        ui_tutoring.side_panel(session)
+        ui_tutoring.side_panel(session, reveal_steps=mode != YOU_STUDENT)

@@ -43,6 +43,7 @@ def streamlit_command(script: Path, host: str, port: int) -> list[str]:
         "--server.maxUploadSize", str(MAX_UPLOAD_MB),
         "--browser.gatherUsageStats", "false",
         "--theme.base", "light",
+        "--client.toolbarMode", "viewer",
     ]
 
 

@@ -123,23 +123,29 @@ def skill_mastery(
     return SkillTrace(spec.title, skills, padded.mean(axis=0), len(seed_list))
 
 
-def skill_heatmap_figure(trace: SkillTrace, title: str | None = None) -> Figure:
-    """A skills x steps heatmap of a :class:`SkillTrace` (white 0 to dark green 1).
+def skill_heatmap_figure(traces: SkillTrace | Sequence[SkillTrace]) -> Figure:
+    """Skills x steps heatmaps (white 0 to dark green 1), one panel per trace, side by side.
+
+    Panels share the skill axis, so teachers compare row by row; skill names are written once.
 
     Example:
         >>> t = SkillTrace("random", ("a", "b"), np.array([[0.0, 0.1], [0.5, 0.2]]), 1)
-        >>> len(skill_heatmap_figure(t).axes)
-        2
+        >>> len(skill_heatmap_figure([t, t]).axes)  # two panels and the colour bar
+        3
     """
-    n_skills = len(trace.skills)
-    figure = Figure(figsize=(7, 1.2 + 0.22 * n_skills), dpi=110)
-    axes = figure.add_subplot()
-    image = axes.imshow(
-        trace.mastery.T, aspect="auto", cmap="Greens", vmin=0.0, vmax=1.0, interpolation="nearest"
-    )
-    axes.set_yticks(np.arange(n_skills), labels=list(trace.skills), fontsize=7)
-    axes.set_xlabel("step (items practised)")
-    axes.set_title(title or f"{trace.teacher}: mastery per skill (mean of {trace.learners})")
-    figure.colorbar(image, ax=axes, fraction=0.03, pad=0.02, label="mastery")
-    figure.tight_layout()
+    traces = [traces] if isinstance(traces, SkillTrace) else list(traces)
+    if not traces:
+        raise ValueError("skill_heatmap_figure needs at least one trace")
+    n_skills = len(traces[0].skills)
+    figure = Figure(figsize=(2.8 + 3.2 * len(traces), 1.4 + 0.2 * n_skills), dpi=110,
+                    layout="constrained")
+    axes = figure.subplots(1, len(traces), sharey=True, squeeze=False)[0]
+    for panel, trace in zip(axes, traces, strict=True):
+        image = panel.imshow(trace.mastery.T, aspect="auto", cmap="Greens", vmin=0.0, vmax=1.0,
+                             interpolation="nearest")
+        panel.set_title(f"{trace.teacher} ({trace.learners} learners)", fontsize=9)
+        panel.set_xlabel("step (items practised)", fontsize=8)
+    axes[0].set_yticks(np.arange(n_skills), labels=list(traces[0].skills), fontsize=7)
+    figure.colorbar(image, ax=list(axes), fraction=0.025, pad=0.01, label="mastery")
+    figure.suptitle("Mean mastery of each skill over the lesson", fontsize=10)
     return figure

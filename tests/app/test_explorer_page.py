@@ -9,13 +9,13 @@ from conftest import errors_of
 def test_explorer_loads_the_sample_and_fits_bkt(open_page):
     at = open_page("explorer")
     metrics = {m.label: m.value for m in at.metric}
-    assert metrics["Learners"] == "40" and metrics["Skills"] == "22"
+    assert metrics["Learners"] == "40" and metrics["Skills"] == "10"
     assert len(at.get("image")) >= 2  # correctness by skill, learning curves
     at.button(key="explorer_fit").click().run()
     assert not at.exception and not errors_of(at)
     params = at.dataframe[-1].value
     assert {"skill", "prior", "learn", "guess", "slip"} <= set(params.columns)
-    assert len(params) == 22
+    assert len(params) == 10
     assert params[["prior", "learn", "guess", "slip"]].stack().between(0, 1).all()
 
 

@@ -16,8 +16,8 @@ def test_lab_produces_a_table(open_page):
     assert list(table["teacher"]) == ["random", "mastery-threshold"]
     assert (table["learners"] == 3).all()
     assert table["learning gain (post-test)"].str.contains(r"\[").all()  # mean [CI]
-    # mastery plot + gain plot + one heatmap per teacher
-    assert len(at.get("image")) == 4
+    # mastery plot, gain plot, per-skill heatmaps
+    assert len(at.get("image")) == 3
     assert "lab_result" in at.session_state
 
 

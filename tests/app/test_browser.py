@@ -1,0 +1,176 @@
+"""The app in a real browser: ``edusim app`` on 127.0.0.1, driven by headless Debian Chromium.
+
+One tutoring exchange and one planner run, a lab run and the explorer's sample; a screenshot of
+every page goes to ``docs/screenshots/`` (the README shows them). Skipped only when
+``/usr/bin/chromium`` is absent (CI installs it with ``.ci/browser-deps``); no browser is ever
+downloaded.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+CHROMIUM = Path("/usr/bin/chromium")
+SHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+FLAGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+    "--disable-component-update", "--disable-sync", "--no-first-run",
+]
+VIEWPORT = {"width": 1440, "height": 1000}
+#: Milliseconds for one page action; the CI machine has two busy cores.
+WAIT_MS = 120_000
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(not CHROMIUM.exists(), reason="/usr/bin/chromium is not installed"),
+]
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _wait_healthy(url: str, process: subprocess.Popen, timeout_s: float = 90) -> None:
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"edusim app exited with status {process.returncode}")
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as reply:
+                if reply.read().strip() == b"ok":
+                    return
+        except OSError:
+            time.sleep(0.5)
+    raise TimeoutError(f"edusim app did not answer at {url} within {timeout_s} s")
+
+
+@pytest.fixture(scope="module")
+def app_url() -> Iterator[str]:
+    """``edusim app --port N`` as a subprocess; stopped (with Streamlit) at the end."""
+    port = _free_port()
+    command = [sys.executable, "-c", "from edusim.cli import main; main()",
+               "app", "--port", str(port)]
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                               start_new_session=True)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        _wait_healthy(url, process)
+        yield url
+    finally:
+        os.killpg(process.pid, signal.SIGTERM)
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+
+
+@pytest.fixture(scope="module")
+def browser_page(tmp_path_factory, app_url):
+    from playwright.sync_api import sync_playwright
+
+    profile = tmp_path_factory.mktemp("chromium-profile")
+    with sync_playwright() as playwright:
+        context = playwright.chromium.launch_persistent_context(
+            str(profile), executable_path=str(CHROMIUM), args=FLAGS, headless=True,
+            viewport=VIEWPORT,
+        )
+        page = context.pages[0] if context.pages else context.new_page()
+        page.set_default_timeout(WAIT_MS)
+        try:
+            yield page
+        finally:
+            context.close()
+
+
+def _open(page, url: str, heading: str) -> None:
+    page.goto(url)
+    page.get_by_role("heading", name=heading).first.wait_for()
+
+
+def _idle(page) -> None:
+    """Wait until Streamlit has finished the current script run."""
+    page.wait_for_function(
+        "!document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=WAIT_MS
+    )
+    page.wait_for_timeout(500)
+
+
+def _shot(page, name: str) -> None:
+    """Screenshot the whole page: Streamlit scrolls inside its main block, so the window is
+    made as tall as that block first."""
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    path = SHOTS / f"{name}.png"
+    height = page.evaluate(
+        "() => { const m = document.querySelector('[data-testid=\"stMain\"]');"
+        " return m ? m.scrollHeight : document.body.scrollHeight; }"
+    )
+    page.set_viewport_size({"width": VIEWPORT["width"], "height": min(max(height, 900), 3000)})
+    page.evaluate("() => document.querySelector('[data-testid=\"stMain\"]')?.scrollTo(0, 0)")
+    page.wait_for_timeout(1000)
+    page.screenshot(path=str(path))
+    page.set_viewport_size(VIEWPORT)
+    assert path.stat().st_size > 10_000
+
+
+def test_home(browser_page, app_url):
+    _open(browser_page, app_url, "edusim for educators")
+    browser_page.get_by_text("Offline (built-in, no network)").wait_for()
+    _idle(browser_page)
+    _shot(browser_page, "home")
+
+
+def test_one_tutoring_exchange(browser_page, app_url):
+    page = browser_page
+    _open(page, f"{app_url}/tutor", "Tutor")
+    box = page.get_by_placeholder("Write to the student...")
+    box.fill("Let's look at your first step. What did Julia have before she used 3 spoons?")
+    box.press("Enter")
+    page.get_by_text("Student turns: 1 of 8").wait_for()
+    bubbles = page.locator('[data-testid="stChatMessage"]')
+    assert bubbles.count() == 3  # the student's first try, your turn, the student's reply
+    assert "What did Julia have" in bubbles.nth(1).inner_text()
+    _idle(page)
+    _shot(page, "tutor")
+
+
+def test_one_planner_run(browser_page, app_url):
+    page = browser_page
+    _open(page, f"{app_url}/planner", "Lesson planner")
+    page.get_by_role("button", name="Plan the lesson").click()
+    page.get_by_text("Overall score (of 100)").wait_for()
+    page.get_by_role("heading", name="Lesson plan:").first.wait_for()
+    page.get_by_role("button", name="Download the plan (Markdown)").wait_for()
+    _idle(page)
+    _shot(page, "planner")
+
+
+def test_curriculum_lab_run(browser_page, app_url):
+    page = browser_page
+    _open(page, f"{app_url}/lab", "Curriculum lab")
+    page.get_by_role("button", name="Run the class").click()
+    page.get_by_text("Which skills each teacher got the class to master").wait_for()
+    _idle(page)
+    _shot(page, "lab")
+
+
+def test_data_explorer_sample(browser_page, app_url):
+    page = browser_page
+    _open(page, f"{app_url}/explorer", "Data explorer")
+    page.get_by_text("Share correct").wait_for()
+    page.get_by_role("button", name="Fit BKT to this data").click()
+    page.get_by_text("Fitted BKT parameters for 10 skills.").wait_for()
+    _idle(page)
+    _shot(page, "explorer")
