@@ -63,7 +63,7 @@ def plot_sequence_lengths(table: pd.DataFrame) -> Figure:
 
 
 def plot_skill_difficulty(table: pd.DataFrame, top: int = 30) -> Figure:
-    """Correct rate of the ``top`` most practised skills (bar width = attempts rank)."""
+    """Correct rate of the ``top`` most practised skills, the most practised at the top."""
     shown = table.head(top).iloc[::-1]
     fig = Figure(figsize=(6.5, max(2.5, 0.22 * len(shown) + 1)))
     ax = fig.subplots()
