@@ -67,7 +67,7 @@ def _run(env_id: str, env_kwargs: dict, teachers: list[str], class_size: int) ->
     state = st.session_state
     state["lab_partial"] = {"config": (env_id, teachers, class_size), "frames": [], "heat": []}
     stop_slot = st.empty()
-    stop_slot.button("Stop", help="Stops after the current learner and keeps the results.")
+    stop_slot.button("Stop the run", help="Stops after the current learner; keeps the results.")
     bar = st.progress(0.0, text="Starting...")
     total = class_size * len(teachers)
     for seed in range(class_size):

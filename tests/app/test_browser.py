@@ -174,3 +174,18 @@ def test_data_explorer_sample(browser_page, app_url):
     page.get_by_text("Fitted BKT parameters for 10 skills.").wait_for()
     _idle(page)
     _shot(page, "explorer")
+
+
+def test_a_long_lab_run_can_be_stopped(browser_page, app_url):
+    page = browser_page
+    _open(page, f"{app_url}/lab", "Curriculum lab")
+    for slider in range(2):  # the largest class and the longest lesson
+        page.get_by_role("slider").nth(slider).press("End")
+        _idle(page)
+    page.get_by_role("button", name="Run the class").click()
+    page.get_by_text("learner runs").wait_for()  # the progress bar is moving
+    page.wait_for_timeout(3000)
+    page.get_by_role("button", name="Stop the run").click()
+    page.get_by_text("Stopped early").wait_for()
+    _idle(page)
+    assert page.get_by_text("Which skills each teacher").count() == 0
