@@ -29,7 +29,8 @@ from dataclasses import dataclass, fields
 import numpy as np
 import torch
 
-from edusim.kt.chains import BKTTensors, Chains, sum_rows, take_rows
+from edusim.kt.buckets import LengthBuckets
+from edusim.kt.chains import BKTTensors, ChainLayout, Chains, Counts, take_rows
 from edusim.kt.device import resolve_device
 from edusim.kt.sequences import Interactions, Vocabulary
 
@@ -142,41 +143,17 @@ def _ratio(num: torch.Tensor, den: torch.Tensor, old: torch.Tensor) -> torch.Ten
     return torch.where(den > 0, num / den.clamp_min(1e-300), old).clamp(_CLAMP, 1 - _CLAMP)
 
 
-def _m_step(chains: Chains, params: BKTTensors, gamma, fwd, forgetting: bool) -> BKTTensors:
+def _m_step(counts: Counts, params: BKTTensors) -> BKTTensors:
     """New parameters from the expected counts of one E-step."""
-    n_tokens = params.prior.shape[0]
-    k, src, dst = chains.skill, chains.src, chains.dst
-
-    def per_skill(*values: torch.Tensor, index: torch.Tensor = k) -> list[torch.Tensor]:
-        sums = sum_rows(torch.cat(values, dim=1), index, n_tokens)
-        return list(sums.split(values[0].shape[1], dim=1))
-
-    first = chains.steps[0]
-    starts, n_chains = per_skill(gamma[:first], torch.ones_like(gamma[:first]), index=k[:first])
-    ks = chains.src_skill
-    g_src, g_dst = take_rows(gamma, src), take_rows(gamma, dst)
-    post_src, p_dst = take_rows(fwd.post, src), take_rows(fwd.p, dst)
-    learned = (1 - post_src) * take_rows(params.learn, ks) * g_dst / p_dst
-    if forgetting:
-        forgot = post_src * take_rows(params.forget, ks) * (1 - g_dst) / (1 - p_dst)
-        learn_w, unknown_from, forget_w, known_from = per_skill(
-            learned, 1 - g_src, forgot, g_src, index=ks
-        )
-        forget = _ratio(forget_w, known_from, params.forget)
-    else:
-        learn_w, unknown_from = per_skill(learned, 1 - g_src, index=ks)
-        forget = params.forget
-    zero = torch.zeros((), dtype=gamma.dtype, device=gamma.device)
-    c = chains.correct
-    unknown, known, right_unknown, wrong_known = per_skill(
-        1 - gamma, gamma, torch.where(c, 1 - gamma, zero), torch.where(c, zero, gamma)
-    )
+    forget = params.forget
+    if counts.forgot is not None:
+        forget = _ratio(counts.forgot, counts.known_from, params.forget)
     return BKTTensors(
-        prior=_ratio(starts, n_chains, params.prior),
-        learn=_ratio(learn_w, unknown_from, params.learn),
+        prior=_ratio(counts.starts_known, counts.chains, params.prior),
+        learn=_ratio(counts.learned, counts.unknown_from, params.learn),
         forget=forget,
-        guess=_ratio(right_unknown, unknown, params.guess),
-        slip=_ratio(wrong_known, known, params.slip),
+        guess=_ratio(counts.right_unknown, counts.unknown, params.guess),
+        slip=_ratio(counts.wrong_known, counts.known, params.slip),
     )
 
 
@@ -194,8 +171,9 @@ def fit_bkt(data: Interactions, vocab: Vocabulary, config: BKTFitConfig | None =
     """
     config = config or BKTFitConfig()
     device = resolve_device(config.device)
-    chains = Chains.build(data, device)
-    if chains.n_elements == 0:
+    # Without forgetting the E-step has a closed form with no loop over time steps.
+    engine = (Chains if config.forgetting else LengthBuckets).build(data, device)
+    if len(engine.layout.rows) == 0:
         raise ValueError("no interactions with known tokens to fit BKT on")
     n_tokens = vocab.size
     params = _initial(n_tokens, config, device)
@@ -203,31 +181,29 @@ def fit_bkt(data: Interactions, vocab: Vocabulary, config: BKTFitConfig | None =
     active = torch.ones(shape, dtype=torch.bool, device=device)
     previous = torch.full(shape, -np.inf, dtype=torch.float64, device=device)
     iterations = torch.zeros(shape, dtype=torch.long, device=device)
-    full = chains
-    per_token = np.bincount(chains.layout.skill, minlength=n_tokens)
+    full, current = engine, len(engine.layout.rows)
+    elements = np.bincount(engine.layout.skill, minlength=n_tokens)
     for _ in range(config.max_iter):
-        fwd = chains.forward(params)
-        loglik = sum_rows(torch.log(fwd.den), chains.skill, n_tokens)
+        counts = engine.e_step(params, config.forgetting)
         iterations += active
-        active &= (loglik - previous).abs() >= config.tol
-        previous = loglik
+        active &= (counts.loglik - previous).abs() >= config.tol
+        previous = counts.loglik
         running = active.any(dim=1).cpu().numpy()
         if not running.any():
             break
-        gamma = chains.smooth(fwd, params.forget if config.forgetting else None)
-        params = _where(active, _m_step(chains, params, gamma, fwd, config.forgetting), params)
-        if per_token[running].sum() < _COMPACT * chains.n_elements:
+        params = _where(active, _m_step(counts, params), params)
+        if elements[running].sum() < _COMPACT * current:
             # Converged skills no longer change: drop their chains from the E-step.
-            chains = chains.subset(running)
-    final = sum_rows(torch.log(full.forward(params).den), full.skill, n_tokens)
-    return _select(vocab, params, final, iterations, full)
+            engine, current = engine.subset(running), elements[running].sum()
+    final = full.e_step(params, config.forgetting).loglik
+    return _select(vocab, params, final, iterations, full.layout)
 
 
-def _select(vocab, params: BKTTensors, loglik, iterations, chains: Chains) -> FittedBKT:
+def _select(vocab, params: BKTTensors, loglik, iterations, layout: ChainLayout) -> FittedBKT:
     """Best restart per token; tokens without data get the mean of the others."""
     best = loglik.argmax(dim=1, keepdim=True)
     seen = torch.zeros(loglik.shape[0], dtype=torch.bool, device=loglik.device)
-    seen[chains.skill] = True
+    seen[torch.as_tensor(layout.skill, device=loglik.device)] = True
     values = {}
     for name in _PARAMS:
         chosen = getattr(params, name).gather(1, best)[:, 0]

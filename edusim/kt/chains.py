@@ -28,7 +28,16 @@ from dataclasses import dataclass
 import numpy as np
 import torch
 
-__all__ = ["Chains", "BKTTensors", "ForwardResult", "take_rows", "sum_rows"]
+__all__ = [
+    "BKTTensors",
+    "ChainLayout",
+    "Chains",
+    "Counts",
+    "ForwardResult",
+    "per_token",
+    "sum_rows",
+    "take_rows",
+]
 
 
 def take_rows(table: torch.Tensor, rows: torch.Tensor) -> torch.Tensor:
@@ -65,6 +74,32 @@ class ForwardResult:
     p: torch.Tensor
     post: torch.Tensor
     den: torch.Tensor
+
+
+@dataclass(frozen=True)
+class Counts:
+    """Expected counts of one E-step, summed per token: each ``(K, R)``.
+
+    ``forgot`` and ``known_from`` are ``None`` when forgetting is not fitted.
+    """
+
+    loglik: torch.Tensor
+    starts_known: torch.Tensor
+    chains: torch.Tensor
+    learned: torch.Tensor
+    unknown_from: torch.Tensor
+    unknown: torch.Tensor
+    known: torch.Tensor
+    right_unknown: torch.Tensor
+    wrong_known: torch.Tensor
+    forgot: torch.Tensor | None = None
+    known_from: torch.Tensor | None = None
+
+
+def per_token(n: int, index: torch.Tensor, *values: torch.Tensor) -> list[torch.Tensor]:
+    """Each ``(M, R)`` array of ``values`` summed by ``index`` into ``(n, R)``, in one pass."""
+    sums = sum_rows(torch.cat(values, dim=1), index, n)
+    return list(sums.split(values[0].shape[1], dim=1))
 
 
 @dataclass(frozen=True)
@@ -218,3 +253,28 @@ class Chains:
                 factor = torch.lerp(factor, stay, f[t][:m])
             torch.mul(blocks[2][t][:m], factor, out=blocks[0][t][:m])
         return gamma
+
+    def e_step(self, params: BKTTensors, forgetting: bool) -> Counts:
+        """Forward-backward over every chain and the expected counts per token."""
+        n = params.prior.shape[0]
+        fwd = self.forward(params)
+        gamma = self.smooth(fwd, params.forget if forgetting else None)
+        k, src, dst, ks = self.skill, self.src, self.dst, self.src_skill
+        first = self.steps[0]
+        starts, chains = per_token(n, k[:first], gamma[:first], torch.ones_like(gamma[:first]))
+        g_src, g_dst = take_rows(gamma, src), take_rows(gamma, dst)
+        post_src, p_dst = take_rows(fwd.post, src), take_rows(fwd.p, dst)
+        learned = (1 - post_src) * take_rows(params.learn, ks) * g_dst / p_dst
+        moves = [learned, 1 - g_src]
+        if forgetting:
+            forgot = post_src * take_rows(params.forget, ks) * (1 - g_dst) / (1 - p_dst)
+            moves += [forgot, g_src]
+        sums = per_token(n, ks, *moves)
+        zero = torch.zeros((), dtype=gamma.dtype, device=gamma.device)
+        c = self.correct
+        unknown, known, right_unknown, wrong_known, loglik = per_token(
+            n, k, 1 - gamma, gamma, torch.where(c, 1 - gamma, zero),
+            torch.where(c, zero, gamma), torch.log(fwd.den),
+        )
+        return Counts(loglik, starts, chains, sums[0], sums[1], unknown, known, right_unknown,
+                      wrong_known, *sums[2:])

@@ -7,6 +7,7 @@ from conftest import TRUE_PARAMS
 
 from edusim.kt import BKTFitConfig, Vocabulary, encode, evaluate, fit_bkt
 from edusim.kt.bkt import _initial
+from edusim.kt.buckets import LengthBuckets
 from edusim.kt.chains import Chains, sum_rows
 
 
@@ -80,3 +81,15 @@ def test_bad_config_raises():
         BKTFitConfig(restarts=0)
     with pytest.raises(ValueError, match="tol"):
         BKTFitConfig(tol=0)
+
+
+def test_closed_form_e_step_equals_forward_backward(small_frame):
+    vocab = Vocabulary.from_frame(small_frame)
+    data = encode(small_frame, vocab)
+    params = _initial(vocab.size, BKTFitConfig(restarts=2, seed=7), torch.device("cpu"))
+    recursion = Chains.build(data, "cpu").e_step(params, forgetting=False)
+    closed = LengthBuckets.build(data, "cpu").e_step(params, forgetting=False)
+    for name in ("loglik", "starts_known", "chains", "learned", "unknown_from", "unknown",
+                 "known", "right_unknown", "wrong_known"):
+        torch.testing.assert_close(getattr(closed, name), getattr(recursion, name),
+                                   rtol=1e-9, atol=1e-9, msg=name)
