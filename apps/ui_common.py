@@ -20,9 +20,11 @@ def figure(fig: Figure) -> None:
     st.pyplot(fig, width="stretch")
 
 
-def upload(label: str, key: str, help_text: str) -> tuple[str, bytes] | None:
-    """A CSV file uploader; returns ``(name, bytes)`` or ``None`` (with a message if too big)."""
-    uploaded = st.file_uploader(label, type=["csv", "tsv", "txt"], key=key, help=help_text)
+def upload(
+    label: str, key: str, help_text: str, types: tuple[str, ...] = ("csv",)
+) -> tuple[str, bytes] | None:
+    """A file uploader; returns ``(name, bytes)`` or ``None`` (with a message if too big)."""
+    uploaded = st.file_uploader(label, type=list(types), key=key, help=help_text)
     if uploaded is None:
         return None
     if uploaded.size > MAX_UPLOAD_MB * 1024 * 1024:

@@ -83,8 +83,9 @@ def _run(env_id: str, env_kwargs: dict, teachers: list[str], class_size: int) ->
     for teacher in teachers:
         try:
             heat.append(skill_mastery(env_id, teacher, class_size, env_kwargs))
-        except ValueError as exc:
-            st.info(f"No per-skill heatmap: {exc}")
+        except ValueError:
+            st.info("Per-skill heatmaps need an environment with a skill curriculum "
+                    "(the Tutor environments).")
             break
     state["lab_partial"]["heat"] = heat
     _finish(stopped=False)
@@ -122,7 +123,10 @@ def _show(result: dict) -> None:
     )
     left, right = st.columns(2)
     with left:
-        ui_common.figure(mastery_figure(results, "Mean mastery over the lesson"))
+        if results["mastery_curve"].map(len).sum():
+            ui_common.figure(mastery_figure(results, "Mean mastery over the lesson"))
+        else:
+            st.caption("This environment does not report mastery over time.")
     with right:
         ui_common.figure(gain_figure(summary))
     if result["heat"]:

@@ -40,6 +40,7 @@ def _pick_case():
             "MathDial .jsonl or edusim .json problem file", "tutor_upload",
             "Each problem needs a question, solution steps, an answer and a student's wrong "
             "solution.",
+            types=("json", "jsonl"),
         )
         if uploaded is None:
             return None

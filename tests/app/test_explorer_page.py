@@ -35,3 +35,12 @@ def test_explorer_rejects_a_malformed_upload(open_page, body, message):
     assert not at.exception
     assert any(message in e for e in errors_of(at)), errors_of(at)
     assert not at.metric  # nothing drawn from a bad file
+
+
+def test_explorer_refuses_an_upload_over_the_size_limit(open_page):
+    at = open_page("explorer")
+    at.radio(key="explorer_source").set_value("Upload my own").run()
+    big = b"user_id,item_id,skill_ids,correct,timestamp\n" + b"u,q,s,1,1\n" * 2_200_000
+    at.file_uploader[0].set_value(("huge.csv", big, "text/csv")).run()
+    assert not at.exception
+    assert any("MB limit" in e for e in errors_of(at)), errors_of(at)

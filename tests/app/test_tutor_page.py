@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
+import pytest
 from conftest import errors_of
 
 from edusim.llm.testing import StubChatServer, StubMode
@@ -97,3 +99,29 @@ def test_dead_server_shows_an_error_and_the_app_keeps_working(open_page):
     at.radio(key="llm_choice").set_value("Offline (built-in, no network)").run()
     next(b for b in at.button if b.label == "Next exchange").click().run()
     assert not at.exception and len(_tutor_bubbles(at)) == 1
+
+
+MATHDIAL = Path(__file__).resolve().parents[3] / "shared" / "data" / "mathdial" / "dialogues.jsonl"
+
+
+@pytest.mark.skipif(not MATHDIAL.exists(), reason="the MathDial sample is not available")
+def test_uploaded_mathdial_problems_replay_the_human_moves(open_page):
+    lines = MATHDIAL.read_bytes().splitlines(keepends=True)[:3]
+    at = open_page("tutor")
+    at.radio(key="tutor_source").set_value("Upload a problem file").run()
+    at.file_uploader[0].set_value(("mathdial.jsonl", b"".join(lines), "application/json")).run()
+    assert not at.exception and not errors_of(at)
+    at.radio(key="tutor_mode").set_value(WATCH).run()
+    at.selectbox(key="tutor_kind").set_value("replay").run()
+    next(b for b in at.button if b.label == "Next exchange").click().run()
+    assert not at.exception and not errors_of(at)
+    assert len(_tutor_bubbles(at)) == 1
+    assert any("replay" in c.value for c in at.caption)
+
+
+def test_a_malformed_problem_file_is_explained(open_page):
+    at = open_page("tutor")
+    at.radio(key="tutor_source").set_value("Upload a problem file").run()
+    at.file_uploader[0].set_value(("problems.json", b'[{"id": "x"}]', "application/json")).run()
+    assert not at.exception
+    assert any("missing field" in e for e in errors_of(at)), errors_of(at)
