@@ -80,3 +80,13 @@ def test_errors_are_one_line_messages(files, tmp_path):
     result = runner.invoke(app, ["kt", "eval", str(tmp_path / "missing.pt"), "--data",
                                  str(files[1]), "--format", "dkt"])
     assert result.exit_code == 1 and "no such file" in result.output
+
+
+def test_fit_reads_a_duckdb_store(files, tmp_path):
+    db = tmp_path / "store.duckdb"
+    _ok(["data", "ingest", str(files[0]), "--format", "dkt", "--db", str(db)])
+    _ok(["kt", "fit", "--model", "bkt", "--train", str(db), "--out", str(tmp_path / "run"),
+         "--device", "cpu"])
+    metrics = json.loads((tmp_path / "run" / "metrics.json").read_text())
+    assert metrics["test_source"] == "20% of the training learners"
+    assert 0 < metrics["test_n"] < metrics["train_rows"]
