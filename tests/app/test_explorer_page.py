@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from conftest import errors_of
+from app_helpers import errors_of
 
 
 def test_explorer_loads_the_sample_and_fits_bkt(open_page):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from conftest import APP, TIMEOUT
+from app_helpers import APP, TIMEOUT
 from streamlit.testing.v1 import AppTest
 
 PAGES = {

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from conftest import errors_of
+from app_helpers import errors_of
 
 
 def _plan(at) -> None:

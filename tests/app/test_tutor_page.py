@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
-from conftest import errors_of
+from app_helpers import errors_of
 
 from edusim.llm.testing import StubChatServer, StubMode
 
