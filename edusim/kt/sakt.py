@@ -25,6 +25,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import torch
+import torch.nn.functional as F
 from torch import nn
 
 from edusim.kt.neural import SequenceModel, interaction_ids, pool
@@ -40,11 +41,15 @@ class SAKTConfig:
         dim: Embedding and attention size.
         heads: Attention heads (must divide ``dim``).
         dropout: Dropout in attention and feed-forward blocks.
+        recency: Add a learned per-head penalty proportional to the distance between query
+            and key to the attention logits (ALiBi-style; not in the SAKT paper, off by
+            default).
     """
 
     dim: int = 64
     heads: int = 4
     dropout: float = 0.2
+    recency: bool = False
 
 
 class SAKT(SequenceModel):
@@ -67,6 +72,9 @@ class SAKT(SequenceModel):
         )
         self.dropout = nn.Dropout(config.dropout)
         self.out = nn.Linear(d, 1)
+        # softplus(slope) per head: from about 0.02 (almost no decay) to 0.7 per step.
+        slope = torch.linspace(-4.0, 0.0, config.heads)
+        self.slope = nn.Parameter(slope) if config.recency else None
 
     def _keys(self, tokens: torch.Tensor, correct: torch.Tensor) -> torch.Tensor:
         """Start vector then the interactions ``(B, L, S)``: ``(B, L + 1, d)`` with positions."""
@@ -77,9 +85,16 @@ class SAKT(SequenceModel):
         return keys + self.position.weight[: keys.shape[1]]
 
     def _attend(
-        self, queries: torch.Tensor, keys: torch.Tensor, mask: torch.Tensor
+        self, queries: torch.Tensor, keys: torch.Tensor, distance: torch.Tensor
     ) -> torch.Tensor:
-        """Logits ``(B, Tq)``; ``mask (Tq, Tk)`` or ``(B * heads, Tq, Tk)``: true = blocked."""
+        """Logits ``(B, Tq)``; ``distance (B, Tq, Tk)``: query minus key position, < 0 = future."""
+        heads = self.config.heads
+        bias = torch.zeros_like(distance).unsqueeze(1)
+        if self.slope is not None:
+            bias = -F.softplus(self.slope)[None, :, None, None] * distance.unsqueeze(1)
+        bias = bias.masked_fill(distance.unsqueeze(1) < 0, -torch.inf)
+        b, tq, tk = distance.shape
+        mask = bias.expand(b, heads, tq, tk).reshape(b * heads, tq, tk).to(queries.dtype)
         attended, _ = self.attention(queries, keys, keys, attn_mask=mask, need_weights=False)
         x = self.norm1(queries + self.dropout(attended))
         x = self.norm2(x + self.dropout(self.ffn(x)))
@@ -91,8 +106,9 @@ class SAKT(SequenceModel):
             raise ValueError(f"SAKT built for windows of {self.window}, got {length} steps")
         keys = self._keys(tokens[:, :-1], correct[:, :-1])
         queries = pool(self.exercise(tokens), tokens)
-        causal = torch.ones(length, length, dtype=torch.bool, device=tokens.device).triu(1)
-        return self._attend(queries, keys, causal)
+        steps = torch.arange(length, device=tokens.device, dtype=queries.dtype)
+        distance = (steps[:, None] - steps[None, :]).expand(tokens.shape[0], -1, -1)
+        return self._attend(queries, keys, distance)
 
     # -- memory: the last window - 1 interactions ------------------------------------------
     @property
@@ -115,9 +131,9 @@ class SAKT(SequenceModel):
         keys = self._keys(tokens, correct)
         n, v = memory.shape[0], self.vocab_size
         queries = self.exercise.weight.expand(n, v, -1)
-        blocked = torch.arange(keys.shape[1], device=memory.device)[None, :] > count[:, None]
-        mask = blocked[:, None, :].expand(n, v, -1).repeat_interleave(self.config.heads, dim=0)
-        return self._attend(queries, keys, mask)
+        positions = torch.arange(keys.shape[1], device=memory.device, dtype=queries.dtype)
+        distance = (count[:, None].to(queries.dtype) - positions[None, :])[:, None, :]
+        return self._attend(queries, keys, distance.expand(n, v, -1))
 
     def advance(
         self, memory: torch.Tensor, tokens: torch.Tensor, correct: torch.Tensor

@@ -10,15 +10,17 @@ from edusim.kt.registry import MODELS, build_model
 
 KINDS = sorted(MODELS)
 SMALL = {"dkt": {"hidden": 16, "embedding": 16}, "sakt": {"dim": 16, "heads": 2}}
+VARIANTS = {**SMALL, "sakt+recency": {"dim": 16, "heads": 2, "recency": True}}
 
 
-def _net(kind):
+def _net(variant):
     with torch.random.fork_rng():
         torch.manual_seed(0)
-        return build_model(kind, vocab_size=6, window=8, config=SMALL[kind]).eval()
+        kind = variant.split("+")[0]
+        return build_model(kind, vocab_size=6, window=8, config=VARIANTS[variant]).eval()
 
 
-@pytest.mark.parametrize("kind", KINDS)
+@pytest.mark.parametrize("kind", sorted(VARIANTS))
 def test_no_step_sees_its_own_or_a_later_answer(kind):
     net = _net(kind)
     tokens = torch.randint(2, 6, (2, 7, 1))
@@ -31,7 +33,7 @@ def test_no_step_sees_its_own_or_a_later_answer(kind):
     assert not torch.allclose(a[:, 5:], b[:, 5:])
 
 
-@pytest.mark.parametrize("kind", KINDS)
+@pytest.mark.parametrize("kind", sorted(VARIANTS))
 def test_padding_does_not_change_predictions(kind):
     net = _net(kind)
     tokens = torch.randint(2, 6, (1, 4, 1))
@@ -42,7 +44,7 @@ def test_padding_does_not_change_predictions(kind):
         torch.testing.assert_close(net(padded_tokens, padded_correct)[:, :4], net(tokens, correct))
 
 
-@pytest.mark.parametrize("kind", KINDS)
+@pytest.mark.parametrize("kind", sorted(VARIANTS))
 def test_memory_steps_reproduce_the_sequence_forward(kind):
     net = _net(kind)
     tokens = torch.randint(2, 6, (3, 7, 1))
