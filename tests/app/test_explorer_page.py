@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from app_helpers import errors_of
+
+from edusim.data.synth import SynthConfig, write_synthetic
 
 
 def test_explorer_loads_the_sample_and_fits_bkt(open_page):
@@ -44,3 +48,33 @@ def test_explorer_refuses_an_upload_over_the_size_limit(open_page):
     at.file_uploader[0].set_value(("huge.csv", big, "text/csv")).run()
     assert not at.exception
     assert any("MB limit" in e for e in errors_of(at)), errors_of(at)
+
+
+SHARED = Path(__file__).resolve().parents[3] / "shared" / "data"
+ASSISTMENTS = SHARED / "assistments" / "skill_builder_2009_sample.csv"
+
+
+@pytest.mark.skipif(not ASSISTMENTS.exists(), reason="the ASSISTments sample is not available")
+def test_explorer_reads_a_real_assistments_export(open_page):
+    at = open_page("explorer")
+    at.radio(key="explorer_source").set_value("Upload my own").run()
+    at.selectbox(key="explorer_format").set_value("ASSISTments 2009 skill-builder CSV").run()
+    at.file_uploader[0].set_value((ASSISTMENTS.name, ASSISTMENTS.read_bytes(), "text/csv")).run()
+    assert not at.exception and not errors_of(at)
+    metrics = {m.label: m.value.replace(",", "") for m in at.metric}
+    learners, answers = int(metrics["Learners"]), int(metrics["Answers"])
+    assert learners > 1 and answers > 100
+
+
+def test_explorer_reads_ednet_learner_files_with_their_questions(open_page, tmp_path):
+    out = write_synthetic(tmp_path, SynthConfig(learners=3, mean_steps=20))
+    files = [(p.name, p.read_bytes(), "text/csv") for p in sorted(out.folder.glob("u*.csv"))]
+    files.append(("questions.csv", (out.contents / "questions.csv").read_bytes(), "text/csv"))
+    at = open_page("explorer")
+    at.radio(key="explorer_source").set_value("Upload my own").run()
+    at.selectbox(key="explorer_format").set_value(
+        "EdNet KT1 learner files (u*.csv) + questions.csv").run()
+    at.file_uploader[0].set_value(files).run()
+    assert not at.exception and not errors_of(at)
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["Learners"] == "3" and metrics["Answers"] == f"{out.rows:,}"
