@@ -28,3 +28,4 @@ PAGES = [
 page = st.navigation(PAGES)
 ui_settings.sidebar()
 page.run()
+ui_settings.last_answer()

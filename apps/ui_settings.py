@@ -36,7 +36,11 @@ def sidebar() -> None:
                 help="Kept only in this browser session; never saved.",
             )
             st.number_input("Timeout (seconds)", 1, 300, 30, key="llm_timeout")
-        st.caption(f"Last answer came from: **{st.session_state.get(_LAST, 'nobody yet')}**")
+
+
+def last_answer() -> None:
+    """Show in the sidebar who answered last (call after the page ran, so it is current)."""
+    st.sidebar.caption(f"Last answer came from: **{st.session_state.get(_LAST, 'nobody yet')}**")
 
 
 def settings() -> LLMSettings:

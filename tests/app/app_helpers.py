@@ -29,6 +29,7 @@ def harness(apps: str, page: str) -> None:
     ui_settings.sidebar()
     source = open(page, encoding="utf-8").read()
     exec(compile(source, page, "exec"), {"__name__": "__main__", "__file__": page})
+    ui_settings.last_answer()
 
 
 def run_page(page: str) -> AppTest:

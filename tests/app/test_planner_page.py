@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from app_helpers import errors_of
 
+from edusim.llm.testing import StubChatServer, StubMode
+
 
 def _plan(at) -> None:
     next(b for b in at.button if b.label == "Plan the lesson").click().run()
@@ -39,3 +41,20 @@ def test_planner_rejects_an_upload_with_unknown_skills(open_page):
     at.file_uploader[0].set_value(("class.csv", body, "text/csv")).run()
     assert not at.exception
     assert any("no interaction names a skill" in e for e in errors_of(at))
+
+
+def test_a_failing_server_is_reported_and_offline_still_plans(open_page):
+    with StubChatServer(mode=StubMode.SERVER_ERROR) as server:
+        at = open_page("planner")
+        at.radio(key="llm_choice").set_value("OpenAI-compatible server").run()
+        at.text_input(key="llm_base_url").set_value(server.url)
+        at.text_input(key="llm_model").set_value("stub-model").run()
+        _plan(at)
+        assert not at.exception
+        assert any("did not answer" in e for e in errors_of(at)), errors_of(at)
+        assert not at.metric
+    at.radio(key="llm_choice").set_value("Offline (built-in, no network)").run()
+    _plan(at)
+    assert not at.exception and not errors_of(at)
+    assert any(m.label == "Overall score (of 100)" for m in at.metric)
+    assert any("Last answer came from: **offline" in c.value for c in at.caption)
