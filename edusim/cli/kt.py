@@ -59,7 +59,7 @@ def _parse_params(pairs: list[str]) -> dict:
 
 
 def _progress_callback(progress: Progress):
-    task = progress.add_task("epoch 1", total=None)
+    task = progress.add_task("fitting", total=None)
 
     def callback(event) -> None:
         if event.kind.value == "batch":
