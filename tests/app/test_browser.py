@@ -1,7 +1,7 @@
 """The app in a real browser: ``edusim app`` on 127.0.0.1, driven by headless Debian Chromium.
 
 One tutoring exchange and one planner run, a lab run and the explorer's sample; a screenshot of
-every page goes to ``docs/screenshots/`` (the README shows them). Skipped only when
+every page goes to ``docs/screenshots/`` (or ``$EDUSIM_SCREENSHOTS``). Skipped only when
 ``/usr/bin/chromium`` is absent (CI installs it with ``.ci/browser-deps``); no browser is ever
 downloaded.
 """
@@ -21,7 +21,11 @@ from pathlib import Path
 import pytest
 
 CHROMIUM = Path("/usr/bin/chromium")
-SHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+#: Where the screenshots go (the README shows them); EDUSIM_SCREENSHOTS overrides it.
+SHOTS = Path(
+    os.environ.get("EDUSIM_SCREENSHOTS")
+    or Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+)
 FLAGS = [
     "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
     "--disable-component-update", "--disable-sync", "--no-first-run",
