@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import inspect
+import re
 
 import gymnasium as gym
 import pandas as pd
@@ -30,16 +31,28 @@ def _env_parameters(env_id: str) -> set[str]:
     return set(inspect.signature(creator).parameters)
 
 
+def _env_label(env_id: str) -> str:
+    """The id and the first line of the environment's docstring (what it simulates)."""
+    doc = inspect.getdoc(load_env_creator(gym.spec(env_id).entry_point)) or ""
+    summary = doc.splitlines()[0].rstrip(".") if doc else ""
+    summary = re.sub(r":\w+:`~?(?:[\w.]+\.)?(\w+)`", r"\1", summary).replace("``", "")
+    return f"{env_id}: {summary}" if summary else env_id
+
+
 def _choices() -> tuple[str, dict, list[str], int]:
     left, right = st.columns(2)
     env_id = left.selectbox(
         "Environment",
         ENV_IDS,
+        format_func=_env_label,
         help="Tutor: the teacher picks practice items of the fractions curriculum (22 skills). "
         "TaskSpace: a continuous task space (for task-sampling teachers).",
     )
     env_kwargs: dict = {}
-    if "learner" in _env_parameters(env_id):
+    preset = gym.spec(env_id).kwargs.get("learner")
+    if preset is not None:
+        left.caption(f"Learner model: {preset} (set by this environment).")
+    elif "learner" in _env_parameters(env_id):
         env_kwargs["learner"] = left.selectbox(
             "Learner model",
             learners.names(),
