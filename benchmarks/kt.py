@@ -7,14 +7,26 @@ learners for early stopping and cut sequences into windows of 200. These numbers
 comparable with pyKT's question-level 5-fold protocol.
 
 pyBKT is not a dependency: give the interpreter of a separate environment where it is
-installed (its C++ core built from source, see the module notes in the README) with
-``--pybkt-python``; it runs in a subprocess on the same data. Each neural model trains in a
-child process of this script, so its peak memory is its own.
+installed with ``--pybkt-python``; it runs in a subprocess on the same data (without it the
+row is skipped with a message). To build pyBKT's C++/OpenMP core (its setup silently falls
+back to pure Python, about 500x slower, if compiling fails)::
+
+    python3 -m venv /tmp/pybkt/venv
+    /tmp/pybkt/venv/bin/pip install "numpy==2.2.*" "scikit-learn==1.7.*" pandas requests \
+        setuptools wheel
+    /tmp/pybkt/venv/bin/pip download --no-deps --no-binary :all: pyBKT==1.4.3 -d /tmp/pybkt
+    tar xzf /tmp/pybkt/pybkt-1.4.3.tar.gz -C /tmp/pybkt
+    /tmp/pybkt/venv/bin/pip install --no-build-isolation --no-deps /tmp/pybkt/pybkt-1.4.3
+
+The pyBKT row says whether the ``.so`` E-step was the one imported. Each neural model trains
+in a child process of this script, so its peak memory is its own. ``--threads`` sets torch's
+and OpenMP's (pyBKT's) CPU threads alike.
 
 Usage::
 
-    python benchmarks/kt.py --pybkt-python /tmp/pybkt/venv/bin/python [--models bkt,dkt,sakt]
-        [--epochs 5] [--threads 1] [--device cpu]
+    python benchmarks/kt.py --pybkt-python /tmp/pybkt/venv/bin/python
+        [--models bkt,dkt,sakt,sakt-recency] [--epochs 5] [--sakt-epochs 10] [--threads 1]
+        [--device cpu|cuda]
 """
 
 from __future__ import annotations
@@ -92,12 +104,20 @@ def run_pybkt(python: str, train: pd.DataFrame, test: pd.DataFrame, threads: int
             "fit_s": info["fit_seconds"], "note": f"{core}; {info['e_steps']} E-steps"}
 
 
-def run_neural(kind: str, epochs: int, device: str, data_dir: Path) -> dict:
-    """Train ``kind`` on the training file, evaluate on the test file (runs in a child)."""
+#: Neural rows: name -> (model kind, model config, training settings).
+VARIANTS = {
+    "dkt": ("dkt", {}, {"batch_size": 64, "lr": 1e-3}),
+    "sakt": ("sakt", {}, {"batch_size": 32, "lr": 1e-3}),
+    "sakt-recency": ("sakt", {"recency": True}, {"batch_size": 32, "lr": 2e-3}),
+}
+
+
+def run_neural(variant: str, epochs: int, device: str, data_dir: Path) -> dict:
+    """Train ``variant`` on the training file, evaluate on the test file (runs in a child)."""
+    kind, model_config, settings = VARIANTS[variant]
     train, test = _load(data_dir)
     vocab = Vocabulary.from_frame(train)
-    config = TrainConfig(epochs=epochs, window=200, batch_size=64, lr=1e-3, patience=3,
-                         device=device)
+    config = TrainConfig(epochs=epochs, window=200, patience=3, device=device, **settings)
     epoch_seconds: list[float] = []
     clock = [time.perf_counter()]
 
@@ -106,11 +126,12 @@ def run_neural(kind: str, epochs: int, device: str, data_dir: Path) -> dict:
             now = time.perf_counter()
             epoch_seconds.append(now - clock[0])
             clock[0] = now
-            print(f"  {kind} epoch {event.epoch + 1}: loss {event.loss:.4f} valid AUC "
+            print(f"  {variant} epoch {event.epoch + 1}: loss {event.loss:.4f} valid AUC "
                   f"{event.valid_auc:.4f} ({epoch_seconds[-1]:.1f}s)", file=sys.stderr)
 
     start = time.perf_counter()
-    model = fit_neural(kind, encode(train, vocab), vocab, None, config, callback=on_event)
+    model = fit_neural(kind, encode(train, vocab), vocab, model_config, config,
+                       callback=on_event)
     seconds = time.perf_counter() - start
     test_data = encode(test, vocab)
     metrics = evaluate(test_data.correct, model.predict(test_data, device=device))
@@ -121,20 +142,21 @@ def run_neural(kind: str, epochs: int, device: str, data_dir: Path) -> dict:
         peak_note = f"peak RSS {peak:.0f} MiB"
     best = max(model.history, key=lambda h: h["valid_auc"])["epoch"]
     return {
-        "model": f"edusim {kind.upper()}", "auc": metrics.auc, "rmse": metrics.rmse,
+        "model": f"edusim {variant}", "auc": metrics.auc, "rmse": metrics.rmse,
         "fit_s": seconds,
-        "note": f"{len(epoch_seconds)} epochs, {np.mean(epoch_seconds):.1f}s/epoch, "
-                f"best epoch {best}, {peak_note}, device {device}",
+        "note": f"{len(epoch_seconds)} epochs ({1 / np.mean(epoch_seconds):.3f} epochs/s, "
+                f"{np.mean(epoch_seconds):.1f}s/epoch), best epoch {best}, batch "
+                f"{config.batch_size}, lr {config.lr:g}, {peak_note}, device {device}",
     }
 
 
-def _child(kind: str, args: argparse.Namespace) -> dict:
-    command = [sys.executable, __file__, "--worker", kind, "--epochs", str(args.epochs),
+def _child(variant: str, epochs: int, args: argparse.Namespace) -> dict:
+    command = [sys.executable, __file__, "--worker", variant, "--epochs", str(epochs),
                "--threads", str(args.threads), "--device", args.device,
                "--data", str(args.data)]
     done = subprocess.run(command, stdout=subprocess.PIPE, text=True)
     if done.returncode:
-        raise RuntimeError(f"{kind} worker failed with status {done.returncode}")
+        raise RuntimeError(f"{variant} worker failed with status {done.returncode}")
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
@@ -154,8 +176,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", type=Path, default=DATA)
     parser.add_argument("--pybkt-python", help="Interpreter of an environment with pyBKT.")
-    parser.add_argument("--models", default="bkt,dkt,sakt")
-    parser.add_argument("--epochs", type=int, default=5)
+    parser.add_argument("--models", default="bkt,dkt,sakt,sakt-recency",
+                        help=f"bkt and any of {sorted(VARIANTS)}")
+    parser.add_argument("--epochs", type=int, default=5, help="DKT epochs")
+    parser.add_argument("--sakt-epochs", type=int, default=10, help="SAKT epochs")
     parser.add_argument("--threads", type=int, default=1, help="torch / OpenMP CPU threads")
     parser.add_argument("--device", default="cpu")
     parser.add_argument("--worker", help=argparse.SUPPRESS)
@@ -179,9 +203,10 @@ def main() -> None:
     if "bkt" in models:
         for max_iter in (100, 1000):
             rows.append(run_bkt(train, test, args.device, max_iter))
-    for kind in ("dkt", "sakt"):
-        if kind in models:
-            rows.append(_child(kind, args))
+    for variant in VARIANTS:
+        if variant in models:
+            epochs = args.epochs if variant == "dkt" else args.sakt_epochs
+            rows.append(_child(variant, epochs, args))
     print(_table(rows, baseline))
 
 
