@@ -61,13 +61,15 @@ def _wait_healthy(url: str, process: subprocess.Popen, timeout_s: float = 90) ->
 
 
 @pytest.fixture(scope="module")
-def app_url() -> Iterator[str]:
+def app_url(tmp_path_factory) -> Iterator[str]:
     """``edusim app --port N`` as a subprocess; stopped (with Streamlit) at the end."""
     port = _free_port()
     command = [sys.executable, "-c", "from edusim.cli import main; main()",
                "app", "--port", str(port)]
-    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-                               start_new_session=True)
+    log_path = tmp_path_factory.mktemp("app") / "streamlit.log"
+    with open(log_path, "wb") as log:  # a file, not a pipe: a full pipe would block the server
+        process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT,
+                                   start_new_session=True)
     url = f"http://127.0.0.1:{port}"
     try:
         _wait_healthy(url, process)
@@ -79,6 +81,7 @@ def app_url() -> Iterator[str]:
         except subprocess.TimeoutExpired:
             os.killpg(process.pid, signal.SIGKILL)
             process.wait()
+    assert "Traceback" not in log_path.read_text(errors="replace"), log_path.read_text()
 
 
 @pytest.fixture(scope="module")
