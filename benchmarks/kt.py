@@ -59,29 +59,41 @@ def _load(data_dir: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
     return train, test
 
 
-def run_bkt(train: pd.DataFrame, test: pd.DataFrame, device: str, max_iter: int) -> dict:
+def _timings(seconds: list[float]) -> str:
+    return f"median of {len(seconds)} fits (min {min(seconds):.2f}s, max {max(seconds):.2f}s)"
+
+
+def run_bkt(
+    train: pd.DataFrame, test: pd.DataFrame, device: str, max_iter: int, repeat: int
+) -> dict:
     """edusim BKT: one fit, no forgetting, EM until every skill's float log-likelihood changes
     by less than 1e-3 (pyBKT's tolerance) or ``max_iter`` E-steps (pyBKT's cap is 100)."""
     config = BKTFitConfig(restarts=1, max_iter=max_iter, tol=1e-3, device=device)
-    start = time.perf_counter()
-    vocab = Vocabulary.from_frame(train)
-    data = encode(train, vocab)
-    prepared = time.perf_counter()
-    model = fit_bkt(data, vocab, config)
-    seconds = time.perf_counter() - start
+    runs = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        vocab = Vocabulary.from_frame(train)
+        data = encode(train, vocab)
+        prepared = time.perf_counter()
+        model = fit_bkt(data, vocab, config)
+        runs.append((time.perf_counter() - start, prepared - start))
+    seconds, prep = sorted(runs)[len(runs) // 2]
     test_data = encode(test, vocab)
     metrics = evaluate(test_data.correct, model.predict(test_data, device=device))
     skills = model.iterations[2:]
     return {
         "model": f"edusim BKT (max_iter {max_iter})", "auc": metrics.auc,
         "rmse": metrics.rmse, "fit_s": seconds,
-        "note": f"EM {seconds - (prepared - start):.2f}s + prep {prepared - start:.2f}s; "
+        "note": f"{_timings([r[0] for r in runs])}: EM {seconds - prep:.2f}s + prep "
+                f"{prep:.2f}s; "
                 f"{int(skills.sum())} E-steps, max {int(skills.max())}/skill, "
                 f"{int((skills >= config.max_iter).sum())} skills at max_iter",
     }
 
 
-def run_pybkt(python: str, train: pd.DataFrame, test: pd.DataFrame, threads: int) -> dict:
+def run_pybkt(
+    python: str, train: pd.DataFrame, test: pd.DataFrame, threads: int, repeat: int
+) -> dict:
     """pyBKT 1.4.3 (one fit, no forgetting) in its own interpreter."""
     with tempfile.TemporaryDirectory() as tmp:
         paths = {}
@@ -93,15 +105,21 @@ def run_pybkt(python: str, train: pd.DataFrame, test: pd.DataFrame, threads: int
             }).to_csv(paths[name], index=False)
         out = Path(tmp) / "pred.npy"
         env = {**os.environ, "OMP_NUM_THREADS": str(threads)}
-        done = subprocess.run([python, str(RUNNER), str(paths["train"]), str(paths["test"]),
-                               str(out)], capture_output=True, text=True, env=env)
-        if done.returncode:
-            raise RuntimeError(f"pyBKT run failed:\n{done.stderr[-2000:]}")
-        info = json.loads(done.stdout.strip().splitlines()[-1])
+        runs = []
+        for _ in range(repeat):
+            done = subprocess.run([python, str(RUNNER), str(paths["train"]),
+                                   str(paths["test"]), str(out)],
+                                  capture_output=True, text=True, env=env)
+            if done.returncode:
+                raise RuntimeError(f"pyBKT run failed:\n{done.stderr[-2000:]}")
+            runs.append(json.loads(done.stdout.strip().splitlines()[-1]))
         metrics = evaluate(test["correct"].to_numpy(), np.load(out))
+    seconds = [r["fit_seconds"] for r in runs]
+    info = sorted(runs, key=lambda r: r["fit_seconds"])[len(runs) // 2]
     core = "C++ core" if info["cpp_core"] else "PURE PYTHON (not the C++ build)"
     return {"model": "pyBKT 1.4.3", "auc": metrics.auc, "rmse": metrics.rmse,
-            "fit_s": info["fit_seconds"], "note": f"{core}; {info['e_steps']} E-steps"}
+            "fit_s": info["fit_seconds"],
+            "note": f"{core}; {_timings(seconds)}; {info['e_steps']} E-steps"}
 
 
 #: Neural rows: name -> (model kind, model config, training settings).
@@ -182,6 +200,7 @@ def main() -> None:
     parser.add_argument("--sakt-epochs", type=int, default=10, help="SAKT epochs")
     parser.add_argument("--threads", type=int, default=1, help="torch / OpenMP CPU threads")
     parser.add_argument("--device", default="cpu")
+    parser.add_argument("--repeat", type=int, default=3, help="BKT and pyBKT fits (median)")
     parser.add_argument("--worker", help=argparse.SUPPRESS)
     args = parser.parse_args()
     torch.set_num_threads(args.threads)
@@ -195,14 +214,14 @@ def main() -> None:
           f"{args.threads} CPU thread(s), device {args.device}", file=sys.stderr)
     rows, baseline = [], None
     if args.pybkt_python:
-        rows.append(run_pybkt(args.pybkt_python, train, test, args.threads))
+        rows.append(run_pybkt(args.pybkt_python, train, test, args.threads, args.repeat))
         baseline = rows[-1]["fit_s"]
     else:
         print("pyBKT row skipped: pass --pybkt-python PATH (an interpreter with pyBKT "
               "installed; see the module docstring)", file=sys.stderr)
     if "bkt" in models:
         for max_iter in (100, 1000):
-            rows.append(run_bkt(train, test, args.device, max_iter))
+            rows.append(run_bkt(train, test, args.device, max_iter, args.repeat))
     for variant in VARIANTS:
         if variant in models:
             epochs = args.epochs if variant == "dkt" else args.sakt_epochs
