@@ -85,7 +85,9 @@ class TaskSpaceEnv(gym.Env[np.ndarray, np.ndarray]):
         (0.01, 0.0)
     """
 
-    metadata = {"render_modes": ["rgb_array"], "render_fps": 4}
+    #: ``deterministic``: with the defaults (no unlearnable cells, no noise) the dynamics use
+    #: no randomness at all, as in the paper's toy space, so the seed changes nothing.
+    metadata = {"render_modes": ["rgb_array"], "render_fps": 4, "deterministic": True}
 
     def __init__(
         self,

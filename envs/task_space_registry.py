@@ -10,3 +10,8 @@ _register(
     vector_entry_point="edusim.envs.task_space_vector:TaskSpaceVectorEnv",
     max_episode_steps=20_000,
 )
+_register(
+    "edusim/TaskSpaceTorch-v0",
+    entry_point="edusim.envs.task_space_torch:TaskSpaceTorchEnv",
+    max_episode_steps=2_000,
+)
