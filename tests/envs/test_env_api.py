@@ -60,7 +60,8 @@ def test_same_seed_same_trajectory_different_seed_different(env_id: str) -> None
     b = _rollout(gym.make(env_id, max_episode_steps=10), seed=3)
     c = _rollout(gym.make(env_id, max_episode_steps=10), seed=4)
     assert _same(a, b)
-    assert not _same(a, c)
+    if not gym.make(env_id).metadata.get("deterministic", False):  # seed-free by design
+        assert not _same(a, c)
 
 
 @pytest.mark.parametrize("env_id", ENV_IDS)
