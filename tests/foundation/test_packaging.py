@@ -15,7 +15,12 @@ ROOT = Path(__file__).resolve().parents[2]
 
 def _package_dirs() -> set[str]:
     found = set()
-    roots = (("edusim", "edusim"), ("envs", "edusim.envs"), ("agents", "edusim.agents"))
+    roots = (
+        ("edusim", "edusim"),
+        ("envs", "edusim.envs"),
+        ("agents", "edusim.agents"),
+        ("apps", "edusim.apps"),
+    )
     for base, prefix in roots:
         for init in (ROOT / base).rglob("__init__.py"):
             rel = init.parent.relative_to(ROOT / base).parts
@@ -41,6 +46,8 @@ def test_non_editable_install_maps_envs_and_agents(tmp_path) -> None:
     assert (target / "edusim" / "envs" / "tutor.py").exists()
     assert (target / "edusim" / "agents" / "base.py").exists()
     assert (target / "edusim" / "curricula" / "fractions.json").exists()
+    assert (target / "edusim" / "tutoring" / "problems.json").exists()
+    assert list((target / "edusim" / "apps" / "samples").glob("*.csv"))
     code = (
         "import edusim, edusim.envs, edusim.agents, gymnasium as gym;"
         f"assert edusim.__file__.startswith({str(target)!r}), edusim.__file__;"
