@@ -97,3 +97,16 @@ def _saved(model):
     path = Path(tempfile.mkdtemp()) / "bkt.pt"
     save_model(model, path)
     return str(path)
+
+
+def test_question_level_model_simulates_over_its_questions(small_frame):
+    spec = FitSpec("dkt", level="question", model=TINY["dkt"],
+                   train=TrainConfig(epochs=1, window=10, batch_size=32, device="cpu"))
+    model = fit(spec, small_frame)
+    curriculum = fitted_curriculum(model.vocab)
+    assert {i.id for i in curriculum.items} == set(small_frame["item_id"])
+    learner = learner_from_model(model, curriculum)
+    state = learner.init_state(2, np.random.default_rng(0))
+    assert learner.mastery(state).shape == (2, curriculum.n_skills)
+    with pytest.raises(ValueError, match="skill-level"):
+        learner_from_model(fit(FitSpec("bkt", level="question"), small_frame))
