@@ -46,9 +46,9 @@ class SkillBanditTeacher(Teacher):
         """Probability of practising each skill next."""
 
     @abstractmethod
-    def learn(self, skill: int, rates: np.ndarray) -> None:
+    def learn(self, skill: int, rates: np.ndarray, reward: float) -> None:
         """Update the bandit after a practice of ``skill``; ``rates`` are its recent success
-        rates, oldest first."""
+        rates, oldest first, and ``reward`` the environment's reward for the practice."""
 
     def act(self, obs: Any) -> np.int64:
         obs = np.asarray(obs, dtype=np.float64)
@@ -67,4 +67,4 @@ class SkillBanditTeacher(Teacher):
         if skill < 0:
             return  # an item this teacher never picks (several skills): nothing to learn
         self.rates[skill].append(float(self.view.success_rates(np.asarray(next_obs))[skill]))
-        self.learn(skill, np.fromiter(self.rates[skill], float))
+        self.learn(skill, np.fromiter(self.rates[skill], float), float(reward))

@@ -7,14 +7,16 @@ et al. (2002) as in Graves et al. (2017), "Automated Curriculum Learning for Neu
 
 Steps: (1) draw a skill with probability ``(1 - gamma) * softmax(log_weights) + gamma / K``;
 (2) after practice, the learning progress of the skill is the absolute slope of a line fitted
-to its last ``window`` observed success rates, scaled into ``[0, 1]`` by the largest progress
-seen so far; (3) EXP3 update with the importance-weighted reward:
-``log_weight += gamma * reward / (p * K)``.
+to its last ``window`` observed success rates (TSCL's "Window" estimate; or, with
+``progress="reward"``, the absolute reward of the practice, i.e. the post-test gain on
+Tutor-v0), scaled into ``[0, 1]`` by the largest progress seen so far; (3) EXP3 update with
+the importance-weighted reward: ``log_weight += gamma * reward / (p * K)``.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from enum import Enum
 
 import gymnasium as gym
 import numpy as np
@@ -22,7 +24,14 @@ import numpy as np
 from edusim.agents._bandit import SkillBanditTeacher
 from edusim.agents.base import register
 
-__all__ = ["EXP3Config", "EXP3Teacher", "slope"]
+__all__ = ["EXP3Config", "EXP3Teacher", "Progress", "slope"]
+
+
+class Progress(str, Enum):
+    """The learning-progress signal the bandit is rewarded with."""
+
+    SLOPE = "slope"  # |slope| of the skill's recent success rates (TSCL "Window")
+    REWARD = "reward"  # |environment reward| of the practice
 
 
 def slope(values: np.ndarray) -> float:
@@ -44,16 +53,19 @@ class EXP3Config:
     """Attributes:
     gamma: Exploration share, also the EXP3 step size.
     window: Success-rate observations per skill the slope is fitted to.
+    progress: The learning-progress signal (:class:`Progress`).
     """
 
     gamma: float = 0.1
     window: int = 5
+    progress: Progress = Progress.SLOPE
 
     def __post_init__(self) -> None:
         if not 0.0 < self.gamma <= 1.0:
             raise ValueError(f"gamma must lie in (0, 1], got {self.gamma}")
         if self.window < 2:
             raise ValueError(f"window must be >= 2, got {self.window}")
+        object.__setattr__(self, "progress", Progress(self.progress))
 
 
 @register("exp3")
@@ -74,9 +86,14 @@ class EXP3Teacher(SkillBanditTeacher):
     """
 
     def __init__(
-        self, env: gym.Env, seed: int | None = None, gamma: float = 0.1, window: int = 5
+        self,
+        env: gym.Env,
+        seed: int | None = None,
+        gamma: float = 0.1,
+        window: int = 5,
+        progress: Progress | str = Progress.SLOPE,
     ) -> None:
-        self.config = EXP3Config(gamma, window)
+        self.config = EXP3Config(gamma, window, progress)
         super().__init__(env, seed)
         self.log_weights = np.zeros(self.n_skills)
         self.largest_progress = 1e-6
@@ -88,8 +105,8 @@ class EXP3Teacher(SkillBanditTeacher):
         self.probabilities = (1 - gamma) * w / w.sum() + gamma / k
         return self.probabilities
 
-    def learn(self, skill: int, rates: np.ndarray) -> None:
-        progress = abs(slope(rates))
+    def learn(self, skill: int, rates: np.ndarray, reward: float) -> None:
+        progress = abs(slope(rates) if self.config.progress is Progress.SLOPE else reward)
         self.largest_progress = max(self.largest_progress, progress)
         reward = progress / self.largest_progress
         gamma, k = self.config.gamma, self.n_skills

@@ -108,7 +108,7 @@ class ZPDESTeacher(SkillBanditTeacher):
         w = np.where(zone, self.weights, 0.0)
         return (1 - self.config.gamma) * w / w.sum() + self.config.gamma * zone / zone.sum()
 
-    def learn(self, skill: int, rates: np.ndarray) -> None:
+    def learn(self, skill: int, rates: np.ndarray, reward: float) -> None:
         cfg = self.config
         if len(rates) < 2:
             return

@@ -85,6 +85,49 @@ def tutor(args: argparse.Namespace) -> None:
         table.to_csv(Path(args.out) / "tutor.csv", index=False)
 
 
+def fit_cost(args: argparse.Namespace) -> None:
+    """One ALP-GMM fitting round (mixtures of 2..10 Gaussians on 250 (task, ALP) points):
+    ours (one BLAS/OpenMP thread) against the same scikit-learn fits with the default thread
+    pools, as the reference implementation runs them, in this process."""
+    import time
+    import warnings
+
+    import numpy as np
+    from sklearn.mixture import GaussianMixture
+
+    from edusim.agents._lp import fit_best_gmm
+
+    rng = np.random.default_rng(0)
+    rows = np.column_stack([rng.random((250, 2)), np.abs(rng.normal(0, 0.02, 250))])
+
+    def reference() -> None:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            fits = [GaussianMixture(k, covariance_type="full", random_state=0).fit(rows)
+                    for k in range(2, 11)]
+            min(fits, key=lambda g: g.aic(rows))
+
+    def ours() -> None:
+        fit_best_gmm(rows, range(2, 11), np.random.default_rng(0))
+
+    results = {}
+    for name, fn in (("reference (default threads)", reference), ("ours (1 thread)", ours)):
+        wall, cpu = [], []
+        for _ in range(args.repeats):
+            w, c = time.perf_counter(), time.process_time()
+            fn()
+            wall.append(time.perf_counter() - w)
+            cpu.append(time.process_time() - c)
+        results[name] = (float(np.median(wall)), float(np.median(cpu)))
+    base = results["reference (default threads)"]
+    print(f"\nALP-GMM fitting round (9 mixtures, 250 points), median of {args.repeats}; "
+          "per task = round / 250 (fit_rate)")
+    print(f"{'':<30}{'wall s':>9}{'CPU s':>9}{'wall ms/task':>14}{'speed-up (wall)':>17}")
+    for name, (wall, cpu) in results.items():
+        print(f"{name:<30}{wall:>9.3f}{cpu:>9.3f}{1000 * wall / 250:>14.2f}"
+              f"{base[0] / wall:>16.1f}x")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="command", required=True)
@@ -110,6 +153,9 @@ def main() -> None:
     tu.add_argument("--jobs", type=int, default=1)
     tu.add_argument("--out", default="")
     tu.set_defaults(func=tutor)
+    fc = sub.add_parser("fit-cost")
+    fc.add_argument("--repeats", type=int, default=5)
+    fc.set_defaults(func=fit_cost)
     args = parser.parse_args()
     args.func(args)
 

@@ -28,9 +28,11 @@ def _items(name: str, seed: int, steps: int = 150, episodes: int = 1, **config) 
     return out
 
 
-@pytest.mark.parametrize("name", ["exp3", "zpdes"])
-def test_same_seed_and_outcomes_give_the_same_items(name: str) -> None:
-    a, b, c = _items(name, 1, episodes=2), _items(name, 1, episodes=2), _items(name, 2)
+@pytest.mark.parametrize(("name", "config"), [("exp3", {}), ("exp3", {"progress": "reward"}),
+                                              ("zpdes", {})])
+def test_same_seed_and_outcomes_give_the_same_items(name: str, config: dict) -> None:
+    a, b = _items(name, 1, episodes=2, **config), _items(name, 1, episodes=2, **config)
+    c = _items(name, 2, **config)
     assert a == b
     assert a[: len(c)] != c
 
@@ -56,7 +58,7 @@ def test_exp3_probabilities_keep_exploring_and_shift_to_progress() -> None:
     k = teacher.n_skills
     for _ in range(30):  # skill 0 keeps progressing, in the teacher's own bookkeeping
         teacher.skill_probabilities(None)
-        teacher.learn(0, np.array([0.0, 0.2, 0.4, 0.6, 0.8]))
+        teacher.learn(0, np.array([0.0, 0.2, 0.4, 0.6, 0.8]), 0.0)
     p = teacher.skill_probabilities(None)
     assert p.sum() == pytest.approx(1.0) and p.min() >= 0.2 / k - 1e-12
     assert p[0] == p.max() and p[0] > 2 / k
@@ -85,6 +87,11 @@ def test_invalid_actions_and_environments_raise(name: str) -> None:
         teacher.observe(10_000, 0.0, obs)
     with pytest.raises(ValueError, match="curriculum"):
         agents.make(name, gym.make("edusim/TaskSpace-v0"), seed=0)
+
+
+def test_unknown_progress_signal_is_rejected() -> None:
+    with pytest.raises(ValueError, match="progress"):
+        agents.make("exp3", gym.make("edusim/Tutor-v0"), progress="vibes")
 
 
 def test_slope() -> None:
