@@ -90,7 +90,7 @@ def test_invalid_actions_and_environments_raise(name: str) -> None:
 
 
 def test_unknown_progress_signal_is_rejected() -> None:
-    with pytest.raises(ValueError, match="progress"):
+    with pytest.raises(ValueError, match="vibes"):
         agents.make("exp3", gym.make("edusim/Tutor-v0"), progress="vibes")
 
 
