@@ -64,8 +64,8 @@ class ZPDESTeacher(SkillBanditTeacher):
         >>> teacher = ZPDESTeacher(env, seed=0)
         >>> obs, _ = env.reset(seed=0)
         >>> graph = env.unwrapped.curriculum.graph
-        >>> [graph.skills[k] for k in np.flatnonzero(teacher.zpd(obs))]
-        ['parts']
+        >>> [graph.skills[k] for k in np.flatnonzero(teacher.zpd(obs))]  # the root skills
+        ['parts', 'factors']
     """
 
     def __init__(
