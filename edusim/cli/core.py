@@ -11,7 +11,6 @@ from rich.table import Table
 
 __all__ = ["register"]
 
-console = Console()
 
 BASELINES = ("random", "fixed-order", "mastery-threshold")
 
@@ -32,6 +31,7 @@ def demo(
     """
     from edusim.experiments import evaluate, summarize, write_report
 
+    console = Console()
     n_seeds = 4 if quick else seeds
     with Progress(
         "[progress.description]{task.description}",
@@ -88,6 +88,7 @@ def envs() -> None:
 
     from edusim.envs import ENV_IDS
 
+    console = Console()
     table = Table(title="edusim environments")
     for column in ("id", "action space", "observation space", "max steps", "vector"):
         table.add_column(column)
@@ -112,6 +113,7 @@ def teachers() -> None:
     from edusim import agents
     from edusim.agents.base import _REGISTRY
 
+    console = Console()
     table = Table(title="edusim teachers (edusim.agents.make(name, env, seed=...))")
     table.add_column("name")
     table.add_column("class")
