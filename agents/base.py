@@ -18,7 +18,7 @@ from typing import Any
 import gymnasium as gym
 import numpy as np
 
-__all__ = ["Teacher", "TeacherFactory", "register", "make", "names"]
+__all__ = ["Teacher", "TeacherFactory", "register", "make", "names", "teacher_class"]
 
 
 class Teacher(ABC):
@@ -81,16 +81,21 @@ def names() -> list[str]:
     return sorted(_REGISTRY)
 
 
+def teacher_class(name: str) -> TeacherFactory:
+    """The class (factory) registered as ``name``; raises like :func:`make` when unknown."""
+    try:
+        return _REGISTRY[name]
+    except KeyError:
+        raise ValueError(f"unknown teacher {name!r}; valid teachers: {names()}") from None
+
+
 def make(name: str, env: gym.Env, seed: int | None = None, **config: Any) -> Teacher:
     """Build teacher ``name`` for ``env``; ``config`` goes to its config dataclass.
 
     Raises:
         ValueError: For an unknown name (the message lists the valid ones) or bad config.
     """
-    try:
-        factory = _REGISTRY[name]
-    except KeyError:
-        raise ValueError(f"unknown teacher {name!r}; valid teachers: {names()}") from None
+    factory = teacher_class(name)
     try:
         return factory(env, seed=seed, **config)
     except TypeError as exc:

@@ -111,7 +111,7 @@ def envs() -> None:
 def teachers() -> None:
     """List the registered teachers."""
     from edusim import agents
-    from edusim.agents.base import _REGISTRY
+    from edusim.agents.base import teacher_class
 
     console = Console()
     table = Table(title="edusim teachers (edusim.agents.make(name, env, seed=...))")
@@ -119,7 +119,7 @@ def teachers() -> None:
     table.add_column("class")
     table.add_column("summary")
     for name in agents.names():
-        cls = _REGISTRY[name]
+        cls = teacher_class(name)
         doc = (cls.__doc__ or "").strip().splitlines()
         table.add_row(name, cls.__name__, doc[0] if doc else "")
     console.print(table)
