@@ -1,9 +1,8 @@
 """LLM teacher: the observation rendered as text, the next task asked of the chat layer.
 
-In the spirit of using language models as curriculum designers (e.g. "Large Language Models
-as Curriculum Designers", and the LLM-teacher baselines of EduSim-style benchmarks): the
-teacher describes the learner's state in plain text and asks :mod:`edusim.llm` which task
-comes next, as a structured answer that is parsed and validated.
+Not one paper's algorithm but the extension point for language-model teachers: the teacher
+describes the learner's state in plain text and asks :mod:`edusim.llm` which task comes next,
+as a structured answer that is parsed and validated.
 
 Which model answers is the chat layer's business (:func:`edusim.llm.settings_from_env`): with
 no model configured it is the offline backend, which answers with this module's rule-based
