@@ -9,6 +9,7 @@ import numpy as np
 from gymnasium import spaces
 
 from edusim.envs.kss_batch import KSSBatch, KSSConfig, LearnerMode
+from edusim.envs.seeding import reset_keys
 from edusim.learners.kss import KSS_DIFFICULTY, KSSParams
 
 __all__ = ["KSSEnv"]
@@ -113,11 +114,7 @@ class KSSEnv(gym.Env[np.ndarray, np.int64]):
         self, *, seed: int | None = None, options: dict[str, Any] | None = None
     ) -> tuple[np.ndarray, dict[str, Any]]:
         super().reset(seed=seed)
-        keys = None
-        if seed is not None:
-            keys = self._batch.streams.from_seeds([seed]).keys
-        elif self._batch.state is None:
-            keys = self.np_random.integers(0, 2**63, size=1, dtype=np.int64).astype(np.uint64)
+        keys = reset_keys(seed, 1, self.np_random, first=self._batch.state is None)
         self._batch.reset(np.ones(1, dtype=bool), keys)
         self._stepped = False
         return self._get_obs(), self._get_info()

@@ -11,6 +11,7 @@ from gymnasium.vector import AutoresetMode, VectorEnv
 from gymnasium.vector.utils import batch_space
 
 from edusim.envs.kss_batch import KSSBatch, KSSConfig, LearnerMode
+from edusim.envs.seeding import reset_keys
 from edusim.learners.kss import KSS_DIFFICULTY, KSSParams
 
 __all__ = ["KSSVectorEnv"]
@@ -74,17 +75,7 @@ class KSSVectorEnv(VectorEnv):
     ) -> tuple[np.ndarray, dict[str, Any]]:
         super().reset(seed=seed)
         batch = self._batch
-        keys = None
-        if seed is not None:
-            seeds = np.asarray(
-                [seed + i for i in range(self.num_envs)] if isinstance(seed, int) else seed
-            )
-            if seeds.shape != (self.num_envs,):
-                raise ValueError(f"need {self.num_envs} seeds, got {seeds.size}")
-            keys = batch.streams.from_seeds(seeds).keys
-        elif batch.state is None:
-            keys = self.np_random.integers(0, 2**63, size=self.num_envs, dtype=np.int64)
-            keys = keys.astype(np.uint64)
+        keys = reset_keys(seed, self.num_envs, self.np_random, first=batch.state is None)
         batch.reset(np.ones(self.num_envs, dtype=bool), keys)
         self._needs_reset[:] = False
         return batch.observation(), self._info(np.zeros(self.num_envs, dtype=bool))

@@ -9,6 +9,7 @@ import numpy as np
 from gymnasium import spaces
 
 from edusim.curriculum import Curriculum
+from edusim.envs.seeding import reset_keys
 from edusim.envs.tutor_batch import TutorBatch, TutorConfig
 from edusim.learners import LearnerModel
 
@@ -103,13 +104,8 @@ class TutorEnv(gym.Env[np.ndarray, np.int64]):
     ) -> tuple[np.ndarray, dict[str, Any]]:
         super().reset(seed=seed)
         batch = self._batch
-        if seed is not None:
-            keys = batch.streams.from_seeds([seed]).keys
-        elif batch.state is None:
-            keys = self.np_random.integers(0, 2**63, size=1, dtype=np.int64).astype(np.uint64)
-        else:
-            keys = batch.streams.next_keys()
-        batch.reset(np.ones(1, dtype=bool), keys)
+        keys = reset_keys(seed, 1, self.np_random, first=batch.state is None)
+        batch.reset(np.ones(1, dtype=bool), batch.streams.next_keys() if keys is None else keys)
         self._last_correct = None
         return self._get_obs(), self._get_info()
 

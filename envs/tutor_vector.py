@@ -11,6 +11,7 @@ from gymnasium.vector import AutoresetMode, VectorEnv
 from gymnasium.vector.utils import batch_space
 
 from edusim.curriculum import Curriculum
+from edusim.envs.seeding import reset_keys
 from edusim.envs.tutor_batch import TutorBatch, TutorConfig
 from edusim.learners import LearnerModel
 
@@ -78,18 +79,8 @@ class TutorVectorEnv(VectorEnv):
         super().reset(seed=seed)
         batch = self._batch
         everyone = np.ones(self.num_envs, dtype=bool)
-        if seed is not None:
-            seeds = np.asarray(
-                [seed + i for i in range(self.num_envs)] if isinstance(seed, int) else seed
-            )
-            if seeds.shape != (self.num_envs,):
-                raise ValueError(f"need {self.num_envs} seeds, got {len(seeds)}")
-            keys = batch.streams.from_seeds(seeds).keys
-        elif not self._started:
-            keys = self.np_random.integers(0, 2**63, size=self.num_envs, dtype=np.int64)
-        else:
-            keys = batch.streams.next_keys()
-        batch.reset(everyone, np.asarray(keys).astype(np.uint64))
+        keys = reset_keys(seed, self.num_envs, self.np_random, first=not self._started)
+        batch.reset(everyone, batch.streams.next_keys() if keys is None else keys)
         self._started = True
         self._needs_reset[:] = False
         return batch.observation(), self._info()
