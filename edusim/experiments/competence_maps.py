@@ -31,7 +31,7 @@ def save_competence_maps(
 
     Args:
         maps: Teacher name -> competence per cell (2-D, or more: the maximum over the extra
-            dimensions is drawn).
+            dimensions is drawn; the title's mastered share counts every cell).
         path: Output PNG file.
         threshold: Mastery threshold; mastered cells are outlined.
         title: Figure title.
@@ -51,6 +51,7 @@ def save_competence_maps(
     fig, axes = plt.subplots(1, len(maps), figsize=(3.2 * len(maps), 3.4), squeeze=False)
     for ax, (name, grid) in zip(axes[0], maps.items(), strict=True):
         grid = np.asarray(grid, dtype=np.float64)
+        share = 100 * (grid > threshold + 1e-9).mean()  # over every cell, before projecting
         grid = grid.max(axis=tuple(range(2, grid.ndim))) if grid.ndim > 2 else grid
         ax.imshow(grid.T, origin="lower", cmap="Greens", vmin=0.0, vmax=1.0,
                   extent=(0, 1, 0, 1))
@@ -64,7 +65,7 @@ def save_competence_maps(
             for i, j in zip(*np.nonzero(~mask), strict=True):
                 ax.add_patch(plt.Rectangle((i / n0, j / n1), 1 / n0, 1 / n1, fill=False,
                                            hatch="xx", lw=0.0, color="firebrick"))
-        ax.set_title(f"{name}: {100 * mastered.mean():.0f}% mastered", fontsize=9)
+        ax.set_title(f"{name}: {share:.0f}% mastered", fontsize=9)
         ax.set_xticks([0, 1])
         ax.set_yticks([0, 1])
     if title:
