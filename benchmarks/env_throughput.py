@@ -103,7 +103,7 @@ def main() -> None:
         if has_kss:
             row.append(f"{vector_env(kss, n, args.seconds):,.0f}")
         table.add_row(*row)
-    Console().print(table)
+    Console(width=140).print(table)
 
 
 if __name__ == "__main__":
