@@ -8,6 +8,7 @@ import gymnasium as gym
 import numpy as np
 from gymnasium import spaces
 
+from edusim.envs.seeding import reset_keys
 from edusim.envs.task_space_core import TaskSpaceBatch, TaskSpaceConfig
 
 __all__ = ["TaskSpaceEnv", "competence_image"]
@@ -116,13 +117,8 @@ class TaskSpaceEnv(gym.Env[np.ndarray, np.ndarray]):
     ) -> tuple[np.ndarray, dict[str, Any]]:
         super().reset(seed=seed)
         batch = self._batch
-        if seed is not None:
-            keys = batch.streams.from_seeds([seed]).keys
-        elif not batch.started:
-            keys = self.np_random.integers(0, 2**63, size=1, dtype=np.int64).astype(np.uint64)
-        else:
-            keys = batch.streams.next_keys()
-        batch.reset(np.ones(1, dtype=bool), keys)
+        keys = reset_keys(seed, 1, self.np_random, first=not batch.started)
+        batch.reset(np.ones(1, dtype=bool), batch.streams.next_keys() if keys is None else keys)
         return self._get_obs(), self._get_info()
 
     def step(self, action: Any) -> tuple[np.ndarray, float, bool, bool, dict[str, Any]]:

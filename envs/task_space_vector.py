@@ -10,6 +10,7 @@ from gymnasium import spaces
 from gymnasium.vector import AutoresetMode, VectorEnv
 from gymnasium.vector.utils import batch_space
 
+from edusim.envs.seeding import reset_keys
 from edusim.envs.task_space_core import TaskSpaceBatch, TaskSpaceConfig
 
 __all__ = ["TaskSpaceVectorEnv"]
@@ -68,18 +69,9 @@ class TaskSpaceVectorEnv(VectorEnv):
     ) -> tuple[np.ndarray, dict[str, Any]]:
         super().reset(seed=seed)
         batch = self._batch
-        if seed is not None:
-            seeds = np.asarray(
-                [seed + i for i in range(self.num_envs)] if isinstance(seed, int) else seed
-            )
-            if seeds.shape != (self.num_envs,):
-                raise ValueError(f"need {self.num_envs} seeds, got {len(seeds)}")
-            keys = batch.streams.from_seeds(seeds).keys
-        elif not batch.started:
-            keys = self.np_random.integers(0, 2**63, size=self.num_envs, dtype=np.int64)
-        else:
-            keys = batch.streams.next_keys()
-        batch.reset(np.ones(self.num_envs, dtype=bool), np.asarray(keys).astype(np.uint64))
+        keys = reset_keys(seed, self.num_envs, self.np_random, first=not batch.started)
+        batch.reset(np.ones(self.num_envs, dtype=bool),
+                    batch.streams.next_keys() if keys is None else keys)
         self._needs_reset[:] = False
         return batch.observation(), self._info()
 
