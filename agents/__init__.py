@@ -10,8 +10,19 @@ Example:
 
 from __future__ import annotations
 
-from edusim.agents import fixed_order, mastery_threshold, random  # noqa: F401  (registers)
-from edusim.agents.base import Teacher, make, names, register
+# Importing each teacher module registers it.
+from edusim.agents import (  # noqa: F401
+    alp_gmm,
+    covar_gmm,
+    exp3,
+    fixed_order,
+    llm,
+    mastery_threshold,
+    ppo,
+    random,
+    riac,
+    zpdes,
+)
+from edusim.agents.base import Teacher, make, names, register, teacher_class
 
-__all__ = ["Teacher", "make", "names", "register"]
-from edusim.agents import alp_gmm, covar_gmm, exp3, llm, ppo, riac, zpdes  # noqa: E402, F401
+__all__ = ["Teacher", "make", "names", "register", "teacher_class"]

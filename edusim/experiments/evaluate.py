@@ -14,7 +14,15 @@ import pandas as pd
 
 from edusim.experiments.spec import EnvSpec, Job, TeacherSpec
 
-__all__ = ["TeacherSpec", "evaluate", "run_job"]
+__all__ = ["TeacherSpec", "check_teachers", "evaluate", "run_job"]
+
+
+def check_teachers(specs: Sequence[TeacherSpec]) -> None:
+    """Raise before any work starts when a teacher name is not registered."""
+    from edusim.agents import teacher_class
+
+    for spec in specs:
+        teacher_class(spec.name)
 
 
 def run_job(job: Job, mastery_level: float = 0.95) -> list[dict[str, Any]]:
@@ -82,6 +90,7 @@ def evaluate(
     if not specs or not seed_list or episodes < 1:
         raise ValueError("evaluate needs at least one teacher, one seed and one episode")
     gym.spec(env_id)  # fails early, listing close matches, on an unknown id
+    check_teachers(specs)
     env = EnvSpec(env_id, dict(env_kwargs or {}))
     jobs = [Job(env, spec, seed, episodes) for spec in specs for seed in seed_list]
     workers = min(workers or os.cpu_count() or 1, len(jobs))

@@ -18,7 +18,7 @@ from pathlib import Path
 import pandas as pd
 
 from edusim.atomic import atomic_path, write_text_atomic
-from edusim.experiments.evaluate import run_job
+from edusim.experiments.evaluate import check_teachers, run_job
 from edusim.experiments.report import write_report
 from edusim.experiments.spec import ExperimentSpec, Job
 from edusim.experiments.summary import summarize
@@ -96,6 +96,7 @@ def run_spec(
         1
     """
     backend = Backend(backend)
+    check_teachers(spec.teachers)
     out = Path(out)
     job_dir = out / "jobs"
     jobs = spec.jobs()

@@ -16,3 +16,14 @@ def open_page():
         return at
 
     return _open
+
+
+@pytest.fixture(autouse=True)
+def _restore_main_module():
+    """Streamlit's script runner installs a fake ``__main__``; put the real one back, or later
+    tests in this worker that start ``spawn`` processes would re-run a page script."""
+    import sys
+
+    main = sys.modules["__main__"]
+    yield
+    sys.modules["__main__"] = main
