@@ -63,5 +63,8 @@ def make(name: str, curriculum: Curriculum, **params: Any) -> LearnerModel:
         return factory(curriculum, **params)
     except TypeError as exc:
         raise ValueError(f"bad parameters for learner model {name!r}: {exc}") from None
-from edusim.learners import kss as _kss  # noqa: E402, F401  (registers "kss")
+
+
+# Models in their own modules register themselves (after the registry above exists).
 from edusim.learners import fitted as _fitted  # noqa: E402, F401  (registers "fitted")
+from edusim.learners import kss as _kss  # noqa: E402, F401  (registers "kss")
