@@ -7,17 +7,16 @@ from typing import Any
 import gymnasium as gym
 import numpy as np
 from gymnasium import spaces
-from gymnasium.vector import AutoresetMode, VectorEnv
-from gymnasium.vector.utils import batch_space
 
 from edusim.envs.kss_batch import KSSBatch, KSSConfig, LearnerMode
 from edusim.envs.seeding import reset_keys
+from edusim.envs.vector_base import BatchedVectorEnv
 from edusim.learners.kss import KSS_DIFFICULTY, KSSParams
 
 __all__ = ["KSSVectorEnv"]
 
 
-class KSSVectorEnv(VectorEnv):
+class KSSVectorEnv(BatchedVectorEnv):
     """``num_envs`` independent copies of :class:`~edusim.envs.kss.KSSEnv` in one batch.
 
     With ``reset(seed=s)``, row ``i`` behaves exactly like ``KSSEnv`` reset with seed
@@ -40,8 +39,6 @@ class KSSVectorEnv(VectorEnv):
         (4, 40)
     """
 
-    metadata = {"render_modes": [], "autoreset_mode": AutoresetMode.NEXT_STEP}
-
     def __init__(
         self,
         num_envs: int = 1,
@@ -53,22 +50,18 @@ class KSSVectorEnv(VectorEnv):
         observe_mastery: bool = False,
         max_episode_steps: int | None = None,
     ) -> None:
-        if num_envs < 1:
-            raise ValueError(f"num_envs must be >= 1, got {num_envs}")
         self.config = KSSConfig(
             pool_size, learner_mode, pool_seed, difficulty, params, observe_mastery
         )
         self._batch = KSSBatch(self.config, n=num_envs)
         self.learner_model = self._batch.model
-        self.num_envs = num_envs
-        self.max_episode_steps = max_episode_steps
-        self.single_action_space = spaces.Discrete(self._batch.k)
-        self.single_observation_space = spaces.Box(
-            0.0, 1.0, (self._batch.obs_size,), np.float32
+        self._init_vector(
+            num_envs,
+            max_episode_steps,
+            spaces.Discrete(self._batch.k),
+            spaces.Box(0.0, 1.0, (self._batch.obs_size,), np.float32),
         )
-        self.action_space = batch_space(self.single_action_space, num_envs)
-        self.observation_space = batch_space(self.single_observation_space, num_envs)
-        self._needs_reset = np.zeros(num_envs, dtype=bool)
+        self._stepped = np.zeros(num_envs, dtype=bool)
 
     def reset(
         self, *, seed: int | list[int] | None = None, options: dict[str, Any] | None = None
@@ -78,7 +71,8 @@ class KSSVectorEnv(VectorEnv):
         keys = reset_keys(seed, self.num_envs, self.np_random, first=batch.state is None)
         batch.reset(np.ones(self.num_envs, dtype=bool), keys)
         self._needs_reset[:] = False
-        return batch.observation(), self._info(np.zeros(self.num_envs, dtype=bool))
+        self._stepped = np.zeros(self.num_envs, dtype=bool)
+        return batch.observation(), self._info()
 
     def step(
         self, actions: np.ndarray
@@ -91,16 +85,11 @@ class KSSVectorEnv(VectorEnv):
             # NEXT_STEP autoreset: these rows start a new episode and ignore their action.
             batch.reset(restart, None)
         reward = batch.step(actions, active=~restart if restart.any() else None)
-        reward[restart] = 0.0
-        truncated = np.zeros(self.num_envs, dtype=bool)
-        if self.max_episode_steps is not None:
-            truncated = batch.steps >= self.max_episode_steps
-        terminated = np.zeros(self.num_envs, dtype=bool)
-        self._needs_reset = truncated | terminated
-        return batch.observation(), reward, terminated, truncated, self._info(~restart)
+        self._stepped = ~restart
+        return self._finish_step(reward, restart)
 
-    def _info(self, stepped: np.ndarray) -> dict[str, Any]:
-        b = self._batch
+    def _info(self) -> dict[str, Any]:
+        b, stepped = self._batch, self._stepped
         return {
             "exam": b.exam.copy(),
             "initial_exam": b.initial_exam.copy(),

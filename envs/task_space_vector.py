@@ -7,16 +7,15 @@ from typing import Any
 import gymnasium as gym
 import numpy as np
 from gymnasium import spaces
-from gymnasium.vector import AutoresetMode, VectorEnv
-from gymnasium.vector.utils import batch_space
 
 from edusim.envs.seeding import reset_keys
 from edusim.envs.task_space_core import TaskSpaceBatch, TaskSpaceConfig
+from edusim.envs.vector_base import BatchedVectorEnv
 
 __all__ = ["TaskSpaceVectorEnv"]
 
 
-class TaskSpaceVectorEnv(VectorEnv):
+class TaskSpaceVectorEnv(BatchedVectorEnv):
     """``num_envs`` independent copies of :class:`~edusim.envs.task_space.TaskSpaceEnv`.
 
     With ``reset(seed=s)``, learner ``i`` behaves exactly like ``TaskSpaceEnv`` reset with seed
@@ -33,8 +32,6 @@ class TaskSpaceVectorEnv(VectorEnv):
         (3, 100)
     """
 
-    metadata = {"render_modes": [], "autoreset_mode": AutoresetMode.NEXT_STEP}
-
     def __init__(
         self,
         num_envs: int = 1,
@@ -47,22 +44,17 @@ class TaskSpaceVectorEnv(VectorEnv):
         noise: float = 0.0,
         max_episode_steps: int | None = None,
     ) -> None:
-        if num_envs < 1:
-            raise ValueError(f"num_envs must be >= 1, got {num_envs}")
         self.config = TaskSpaceConfig(
             n_dims, cells_per_dim, n_distractors, unlearnable, learning_rate,
             mastery_threshold, noise,
         )
         self._batch = TaskSpaceBatch(self.config, n=num_envs)
-        self.num_envs = num_envs
-        self.max_episode_steps = max_episode_steps
-        self.single_action_space = spaces.Box(0.0, 1.0, (self.config.task_dims,), np.float32)
-        self.single_observation_space = spaces.Box(
-            0.0, 1.0, (self.config.n_cells,), np.float32
+        self._init_vector(
+            num_envs,
+            max_episode_steps,
+            spaces.Box(0.0, 1.0, (self.config.task_dims,), np.float32),
+            spaces.Box(0.0, 1.0, (self.config.n_cells,), np.float32),
         )
-        self.action_space = batch_space(self.single_action_space, num_envs)
-        self.observation_space = batch_space(self.single_observation_space, num_envs)
-        self._needs_reset = np.zeros(num_envs, dtype=bool)
 
     def reset(
         self, *, seed: int | list[int] | None = None, options: dict[str, Any] | None = None
@@ -89,13 +81,7 @@ class TaskSpaceVectorEnv(VectorEnv):
         reward = batch.step(actions)
         if restart.any():
             batch.reset(restart, batch.streams.next_keys(restart))
-            reward = np.where(restart, 0.0, reward)
-        truncated = np.zeros(self.num_envs, dtype=bool)
-        if self.max_episode_steps is not None:
-            truncated = batch.steps >= self.max_episode_steps
-        terminated = np.zeros(self.num_envs, dtype=bool)
-        self._needs_reset = truncated | terminated
-        return batch.observation(), reward, terminated, truncated, self._info()
+        return self._finish_step(reward, restart)
 
     def _info(self) -> dict[str, Any]:
         return {"score": self._batch.score(), "learnable_score": self._batch.learnable_score()}

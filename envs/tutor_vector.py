@@ -7,18 +7,17 @@ from typing import Any
 import gymnasium as gym
 import numpy as np
 from gymnasium import spaces
-from gymnasium.vector import AutoresetMode, VectorEnv
-from gymnasium.vector.utils import batch_space
 
 from edusim.curriculum import Curriculum
 from edusim.envs.seeding import reset_keys
 from edusim.envs.tutor_batch import TutorBatch, TutorConfig
+from edusim.envs.vector_base import BatchedVectorEnv
 from edusim.learners import LearnerModel
 
 __all__ = ["TutorVectorEnv"]
 
 
-class TutorVectorEnv(VectorEnv):
+class TutorVectorEnv(BatchedVectorEnv):
     """``num_envs`` independent copies of :class:`~edusim.envs.tutor.TutorEnv` in one batch.
 
     Same dynamics as ``num_envs`` single environments: with ``reset(seed=s)``, learner ``i``
@@ -37,8 +36,6 @@ class TutorVectorEnv(VectorEnv):
         4
     """
 
-    metadata = {"render_modes": [], "autoreset_mode": AutoresetMode.NEXT_STEP}
-
     def __init__(
         self,
         num_envs: int = 1,
@@ -52,8 +49,6 @@ class TutorVectorEnv(VectorEnv):
         observe_mastery: bool = False,
         max_episode_steps: int | None = None,
     ) -> None:
-        if num_envs < 1:
-            raise ValueError(f"num_envs must be >= 1, got {num_envs}")
         config = TutorConfig(
             curriculum, learner, learner_params, heterogeneity, window, attempts_cap,
             time_scale, observe_mastery,
@@ -62,15 +57,12 @@ class TutorVectorEnv(VectorEnv):
         self.config = config
         self.curriculum = self._batch.curriculum
         self.learner_model = self._batch.model
-        self.num_envs = num_envs
-        self.max_episode_steps = max_episode_steps
-        self.single_action_space = spaces.Discrete(self._batch.n_actions)
-        self.single_observation_space = spaces.Box(
-            0.0, 1.0, (self._batch.obs_size,), np.float32
+        self._init_vector(
+            num_envs,
+            max_episode_steps,
+            spaces.Discrete(self._batch.n_actions),
+            spaces.Box(0.0, 1.0, (self._batch.obs_size,), np.float32),
         )
-        self.action_space = batch_space(self.single_action_space, num_envs)
-        self.observation_space = batch_space(self.single_observation_space, num_envs)
-        self._needs_reset = np.zeros(num_envs, dtype=bool)
         self._started = False
 
     def reset(
@@ -99,13 +91,7 @@ class TutorVectorEnv(VectorEnv):
         _, reward = batch.step(actions)
         if restart.any():
             batch.reset(restart, batch.streams.next_keys(restart))
-            reward = np.where(restart, 0.0, reward)
-        truncated = np.zeros(self.num_envs, dtype=bool)
-        if self.max_episode_steps is not None:
-            truncated = batch.steps >= self.max_episode_steps
-        terminated = np.zeros(self.num_envs, dtype=bool)
-        self._needs_reset = truncated | terminated
-        return batch.observation(), reward, terminated, truncated, self._info()
+        return self._finish_step(reward, restart)
 
     def _info(self) -> dict[str, Any]:
         mastery = self._batch.mastery()
