@@ -6,8 +6,9 @@ from pathlib import Path
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
 from rich.table import Table
+
+from edusim.cli.progress import progress_bar
 
 __all__ = ["register"]
 
@@ -33,14 +34,7 @@ def demo(
 
     console = Console()
     n_seeds = 4 if quick else seeds
-    with Progress(
-        "[progress.description]{task.description}",
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        console=console,
-        transient=True,
-    ) as progress:
+    with progress_bar(console) as progress:
         task = progress.add_task(f"{env_id}: {len(teachers)} teachers x {n_seeds} seeds", total=1)
 
         def done(finished: int, total: int) -> None:

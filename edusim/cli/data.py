@@ -9,8 +9,9 @@ from pathlib import Path
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
 from rich.table import Table
+
+from edusim.cli.progress import progress_bar
 
 __all__ = ["register", "data_app"]
 
@@ -75,9 +76,7 @@ def ingest(
         columns = _parse_columns(column)
         if columns is not None:
             options["columns"] = columns
-        with Progress("[progress.description]{task.description}", BarColumn(),
-                      MofNCompleteColumn(), TimeElapsedColumn(), console=err_console,
-                      transient=True) as bar:
+        with progress_bar(err_console) as bar:
             task = bar.add_task(f"ingesting into {db.name}", total=None)
             report = Store(db).ingest(
                 paths, format, contents=contents, errors=errors, batch_bytes=batch_mb << 20,

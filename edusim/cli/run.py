@@ -6,7 +6,8 @@ from pathlib import Path
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
+
+from edusim.cli.progress import progress_bar
 
 __all__ = ["register"]
 
@@ -31,10 +32,7 @@ def run(
         raise typer.Exit(1)
     try:
         grid = ExperimentSpec.load(spec)
-        with Progress(
-            "[progress.description]{task.description}", BarColumn(), MofNCompleteColumn(),
-            TimeElapsedColumn(), console=console, transient=True,
-        ) as progress:
+        with progress_bar(console) as progress:
             task = progress.add_task(f"{grid.name} ({backend})", total=len(grid.jobs()))
             results = run_spec(
                 grid, out, backend, address, resume, workers or None,

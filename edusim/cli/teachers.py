@@ -6,8 +6,9 @@ from pathlib import Path
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
 from rich.table import Table
+
+from edusim.cli.progress import progress_bar
 
 __all__ = ["register"]
 
@@ -69,9 +70,7 @@ def bench_teachers(
         episodes, seeds = min(episodes, 3000), min(seeds, 2)
     out.mkdir(parents=True, exist_ok=True)
     runs = []
-    with Progress("[progress.description]{task.description}", BarColumn(),
-                  MofNCompleteColumn(), TimeElapsedColumn(), console=console,
-                  transient=True) as progress:
+    with progress_bar(console) as progress:
         jobs = [(t, s) for t in TASK_SPACE_TEACHERS for s in range(seeds)]
         bar = progress.add_task(f"TaskSpace-v0, {episodes} tasks per run", total=len(jobs))
         for name, seed in jobs:

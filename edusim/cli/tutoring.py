@@ -8,10 +8,10 @@ from pathlib import Path
 import typer
 from rich import box
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
 from rich.table import Table
 
 from edusim.atomic import write_text_atomic
+from edusim.cli.progress import progress_bar
 
 __all__ = ["register"]
 
@@ -119,14 +119,7 @@ def tutor_eval(
     params = _preset(student)
     cases = _cases(problems, limit)
     backend = _backend(tutor)
-    with Progress(
-        "[progress.description]{task.description}",
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        console=console,
-        transient=True,
-    ) as progress:
+    with progress_bar(console) as progress:
         task = progress.add_task(f"{tutor} tutor: {len(cases)} problems x {seeds} seeds", total=1)
         try:
             result = evaluate_tutor(

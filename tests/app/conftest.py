@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from app_helpers import run_page
+
+from .app_helpers import run_page
 
 
 @pytest.fixture

@@ -5,9 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from app_helpers import errors_of
 
 from edusim.data.synth import SynthConfig, write_synthetic
+
+from .app_helpers import errors_of
 
 
 def test_explorer_loads_the_sample_and_fits_bkt(open_page):

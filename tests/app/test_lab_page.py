@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from app_helpers import errors_of
+from .app_helpers import errors_of
 
 
 def test_lab_produces_a_table(open_page):

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import pytest
-from app_helpers import APP, TIMEOUT
 from streamlit.testing.v1 import AppTest
+
+from .app_helpers import APP, TIMEOUT
 
 PAGES = {
     "pages/home.py": "edusim for educators",

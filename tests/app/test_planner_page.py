@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from app_helpers import errors_of
-
 from edusim.llm.testing import StubChatServer, StubMode
+
+from .app_helpers import errors_of
 
 
 def _plan(at) -> None:

@@ -6,9 +6,10 @@ import json
 from pathlib import Path
 
 import pytest
-from app_helpers import errors_of
 
 from edusim.llm.testing import StubChatServer, StubMode
+
+from .app_helpers import errors_of
 
 WATCH = "Watch the tutor with a simulated student"
 YOU_TUTOR = "You tutor a simulated student"

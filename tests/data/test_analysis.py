@@ -6,11 +6,12 @@ import json
 
 import pandas as pd
 import pytest
-from data_helpers import CONTENTS, KT4, needs_samples
 
 from edusim.curriculum import SkillGraph
 from edusim.data import Store, analysis, plots, validate
 from edusim.data.report import write_report
+
+from .data_helpers import CONTENTS, KT4, needs_samples
 
 
 def _frame(rows):

@@ -5,9 +5,10 @@ from __future__ import annotations
 import zipfile
 
 import pytest
-from data_helpers import KT1_HEADER, write
 
 from edusim.data import DataError, Store, load, load_with_report, read_store
+
+from .data_helpers import KT1_HEADER, write
 
 GOOD = KT1_HEADER + "1000,1,q1,a,10\n2000,2,q2,c,20\n3000,3,q3,c,30\n"
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 import typer
-from data_helpers import CONTENTS, KT4, needs_samples
 from typer.testing import CliRunner
 
 from edusim.cli.data import register
@@ -19,6 +18,8 @@ from edusim.data import (
     validate,
 )
 from edusim.data.synth import SynthConfig, write_synthetic
+
+from .data_helpers import CONTENTS, KT4, needs_samples
 
 runner = CliRunner()
 

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import pytest
-from data_helpers import write
 
 from edusim.data import DataError, load, load_with_report
+
+from .data_helpers import write
 
 
 def test_assistments2015_preset(tmp_path):

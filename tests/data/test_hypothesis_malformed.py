@@ -6,11 +6,12 @@ from __future__ import annotations
 import tempfile
 from pathlib import Path
 
-from data_helpers import KT1_HEADER, write
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from edusim.data import DataError, load, load_with_report
+
+from .data_helpers import KT1_HEADER, write
 
 QUESTIONS = (
     "question_id,bundle_id,explanation_id,correct_answer,part,tags,deployed_at\n"

@@ -6,7 +6,10 @@ import csv
 from collections import Counter
 
 import pytest
-from data_helpers import (
+
+from edusim.data import CANONICAL_COLUMNS, Store, load, read_store
+
+from .data_helpers import (
     CONTENTS,
     DKT_TEST,
     DKT_TRAIN,
@@ -14,8 +17,6 @@ from data_helpers import (
     SKILL_BUILDER,
     needs_samples,
 )
-
-from edusim.data import CANONICAL_COLUMNS, Store, load, read_store
 
 pytestmark = needs_samples
 

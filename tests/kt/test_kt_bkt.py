@@ -3,12 +3,13 @@
 import numpy as np
 import pytest
 import torch
-from conftest import TRUE_PARAMS
 
 from edusim.kt import BKTFitConfig, Vocabulary, encode, evaluate, fit_bkt
 from edusim.kt.bkt import _initial
 from edusim.kt.buckets import LengthBuckets
 from edusim.kt.chains import Chains, sum_rows
+
+from .conftest import TRUE_PARAMS
 
 
 def _naive_predictions(model, data):

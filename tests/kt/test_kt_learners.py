@@ -5,7 +5,6 @@ import warnings
 import gymnasium as gym
 import numpy as np
 import pytest
-from conftest import TRUE_PARAMS
 from gymnasium.utils.env_checker import check_env
 
 import edusim  # noqa: F401  (registers the environments)
@@ -17,6 +16,8 @@ from edusim.learners.fitted import (
     fitted_curriculum,
     learner_from_model,
 )
+
+from .conftest import TRUE_PARAMS
 
 TINY = {"dkt": {"hidden": 12, "embedding": 12}, "sakt": {"dim": 12, "heads": 2}}
 
