@@ -148,6 +148,8 @@ class TutorBatch:
         learners = np.arange(self.n)
         for s in range(slots.shape[1]):  # one pass per skill slot (1-3), never per learner
             has = slots[:, s] >= 0
+            if not has.any():
+                continue
             rows, skills = learners[has], slots[has, s]
             answer = correct[rows]
             slot = self.cursor[rows, skills]

@@ -182,6 +182,8 @@ class BKTLearner(LearnerModel[BKTState]):
         draws = rng.random((n, slots.shape[1]))
         known = before.copy()
         for s in range(slots.shape[1]):  # one pass per skill slot (1-3), never per learner
+            if (slots[:, s] < 0).all():
+                continue  # no learner's item has an s-th skill (its draws stay unused)
             skill = np.maximum(slots[:, s], 0)
             # Prerequisite gate: with an unknown prerequisite the skill is learned more slowly.
             unmet = (self._prereq_of[skill] & ~before).any(axis=1)
