@@ -23,6 +23,6 @@ from edusim.agents import (  # noqa: F401
     riac,
     zpdes,
 )
-from edusim.agents.base import Teacher, make, names, register, teacher_class
+from edusim.agents.base import Teacher, compatible, make, names, register, teacher_class
 
-__all__ = ["Teacher", "make", "names", "register", "teacher_class"]
+__all__ = ["Teacher", "compatible", "make", "names", "register", "teacher_class"]

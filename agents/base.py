@@ -18,7 +18,7 @@ from typing import Any
 import gymnasium as gym
 import numpy as np
 
-__all__ = ["Teacher", "TeacherFactory", "register", "make", "names", "teacher_class"]
+__all__ = ["Teacher", "TeacherFactory", "compatible", "register", "make", "names", "teacher_class"]
 
 
 class Teacher(ABC):
@@ -100,3 +100,26 @@ def make(name: str, env: gym.Env, seed: int | None = None, **config: Any) -> Tea
         return factory(env, seed=seed, **config)
     except TypeError as exc:
         raise ValueError(f"bad configuration for teacher {name!r}: {exc}") from None
+
+
+def compatible(env: gym.Env) -> list[str]:
+    """Teachers that can act in ``env`` with their default configuration, sorted.
+
+    A teacher that needs settings to exist at all (``ppo`` needs a trained policy file) is
+    not listed. Building a teacher is cheap: no environment step is taken.
+
+    Example:
+        >>> import gymnasium as gym, edusim
+        >>> from edusim import agents
+        >>> usable = compatible(gym.make("edusim/Tutor-v0"))
+        >>> "mastery-threshold" in usable, "alp-gmm" in usable
+        (True, False)
+    """
+    usable = []
+    for name in names():
+        try:
+            make(name, env, seed=0)
+        except ValueError:
+            continue
+        usable.append(name)
+    return usable

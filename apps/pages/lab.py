@@ -39,6 +39,12 @@ def _env_label(env_id: str) -> str:
     return f"{env_id}: {summary}" if summary else env_id
 
 
+@st.cache_data(show_spinner=False)
+def _usable_teachers(env_id: str) -> list[str]:
+    """Teachers that can act in ``env_id`` with their default settings."""
+    return agents.compatible(gym.make(env_id))
+
+
 def _choices() -> tuple[str, dict, list[str], int]:
     left, right = st.columns(2)
     env_id = left.selectbox(
@@ -63,7 +69,7 @@ def _choices() -> tuple[str, dict, list[str], int]:
         left.caption("This environment has its own learner; no learner model to choose.")
     class_size = right.slider("Class size (simulated learners per teacher)", 2, 40, 8)
     env_kwargs["max_episode_steps"] = right.slider("Lesson length (items practised)", 10, 200, 60)
-    names = agents.names()
+    names = _usable_teachers(env_id)
     teachers = st.multiselect(
         "Teachers (strategies to compare)",
         names,

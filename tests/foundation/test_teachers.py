@@ -76,3 +76,13 @@ def test_evaluate_in_worker_processes_matches_in_process() -> None:
     serial = evaluate("edusim/Tutor-v0", ["random"], seeds=2, workers=1)
     parallel = evaluate("edusim/Tutor-v0", ["random"], seeds=2, workers=2)
     np.testing.assert_allclose(serial["return"], parallel["return"])
+
+
+def test_compatible_lists_the_teachers_each_env_can_use() -> None:
+    tutor = agents.compatible(gym.make("edusim/Tutor-v0"))
+    box = agents.compatible(gym.make("edusim/TaskSpace-v0"))
+    assert {"random", "fixed-order", "mastery-threshold", "zpdes", "exp3"} <= set(tutor)
+    assert {"alp-gmm", "covar-gmm", "riac"}.isdisjoint(tutor)
+    assert {"random", "alp-gmm", "covar-gmm", "riac"} <= set(box)
+    assert "mastery-threshold" not in box
+    assert "ppo" not in tutor  # needs a trained policy file to exist at all
