@@ -136,6 +136,7 @@ def test_home(browser_page, app_url):
     _open(browser_page, app_url, "edusim for educators")
     browser_page.get_by_text("Offline (built-in, no network)").wait_for()
     _idle(browser_page)
+    assert browser_page.get_by_text("Offline (built-in, no network)").is_visible()
     _shot(browser_page, "home")
 
 
@@ -161,6 +162,7 @@ def test_one_planner_run(browser_page, app_url):
     page.get_by_role("heading", name="Lesson plan:").first.wait_for()
     page.get_by_role("button", name="Download the plan (Markdown)").wait_for()
     _idle(page)
+    assert page.get_by_text("Overall score (of 100)").is_visible()
     _shot(page, "planner")
 
 
@@ -170,6 +172,7 @@ def test_curriculum_lab_run(browser_page, app_url):
     page.get_by_role("button", name="Run the class").click()
     page.get_by_text("Which skills each teacher got the class to master").wait_for()
     _idle(page)
+    assert page.get_by_text("Which skills each teacher got the class to master").is_visible()
     _shot(page, "lab")
 
 
@@ -180,6 +183,7 @@ def test_data_explorer_sample(browser_page, app_url):
     page.get_by_role("button", name="Fit BKT to this data").click()
     page.get_by_text("Fitted BKT parameters for 10 skills.").wait_for()
     _idle(page)
+    assert page.get_by_text("Fitted BKT parameters for 10 skills.").is_visible()
     _shot(page, "explorer")
 
 
