@@ -61,7 +61,9 @@ def ingest(
                                      help="CSV mapping CANONICAL=SOURCE (repeatable)."),
     skill_separator: str | None = typer.Option(None, help="CSV: separator inside skill field."),
     skill_names: Path | None = typer.Option(None, help="DKT: id<TAB>name skill file."),
-    batch_mb: int = typer.Option(64, help="Megabytes of input per batch (bounds memory)."),
+    batch_mb: int = typer.Option(16, help="Megabytes of input per batch (bounds memory)."),
+    check_content: bool = typer.Option(
+        False, help="Hash every file, even those whose size and time match the store's record."),
 ) -> None:
     """Ingest files into the store (incremental, idempotent and atomic)."""
     from edusim.data import Store
@@ -80,6 +82,7 @@ def ingest(
             task = bar.add_task(f"ingesting into {db.name}", total=None)
             report = Store(db).ingest(
                 paths, format, contents=contents, errors=errors, batch_bytes=batch_mb << 20,
+                check_content=check_content,
                 progress=lambda done, total: bar.update(task, completed=done, total=total),
                 **options,
             )

@@ -22,6 +22,8 @@ from pathlib import Path
 from typing import ClassVar
 
 import duckdb
+import numpy as np
+import pyarrow as pa
 
 from edusim.data.csvread import (
     collect,
@@ -29,6 +31,15 @@ from edusim.data.csvread import (
     null_check,
     order_check,
     read_files,
+)
+from edusim.data.fastcsv import (
+    DICTIONARY,
+    in_time_order,
+    join_bodies,
+    parse_joined,
+    positions,
+    provenance,
+    repeats_within_files,
 )
 from edusim.data.schema import DataError, ErrorMode, Issue
 from edusim.data.sources import SourceFile
@@ -166,6 +177,60 @@ class EdNetKT1Loader(_EdNetLoader):
             f"FROM {_RAW} r JOIN {ITEMS} q ON q.item_id = r.question_id AND q.kind = 'question'"
         )
         return issues
+
+
+    def fast_context(self, con: duckdb.DuckDBPyConnection) -> pa.Table:
+        return con.sql(
+            f"SELECT item_id, correct_answer, skill_ids FROM {ITEMS} WHERE kind = 'question'"
+        ).to_arrow_table()
+
+    def fast_batch(
+        self, context: pa.Table, files: Sequence[SourceFile], blobs: Sequence[bytes]
+    ) -> pa.Table | None:
+        joined = join_bodies(blobs, _KT1_HEADER)
+        raw = parse_joined(joined, _KT1_TYPES) if joined is not None else None
+        if raw is None or raw.column("timestamp").null_count:
+            return None
+        raw, catalog = raw.unify_dictionaries().combine_chunks(), context
+        question = positions(raw.column("question_id"), catalog.column("item_id"))
+        times, rows = raw.column("timestamp").to_numpy(), joined.file_index
+        if (
+            np.any(question < 0)
+            or not in_time_order(times, rows)
+            or repeats_within_files(times, question, rows)
+        ):
+            return None
+        answers = pa.concat_arrays([
+            *(chunk.dictionary for chunk in raw.column("user_answer").chunks),
+            catalog.column("correct_answer").combine_chunks(),
+        ]).unique()
+        given = positions(raw.column("user_answer"), answers)
+        expected = positions(
+            pa.chunked_array([catalog.column("correct_answer").dictionary_encode()]), answers
+        )[question]
+        origin = provenance(files, joined)
+        return pa.table({
+            "user_id": origin["user_id"],
+            "item_id": raw.column("question_id"),
+            "skill_ids": catalog.column("skill_ids").take(pa.array(question)),
+            "correct": pa.array((given == expected) & (given >= 0)),
+            "timestamp": raw.column("timestamp"),
+            "elapsed_ms": raw.column("elapsed_time"),
+            "answer": raw.column("user_answer"),
+            "session_id": raw.column("solving_id"),
+            "_source": origin["_source"],
+            "_rn": origin["_rn"],
+        })
+
+
+_KT1_HEADER = b"timestamp,solving_id,question_id,user_answer,elapsed_time"
+_KT1_TYPES = {
+    "timestamp": pa.int64(),
+    "solving_id": DICTIONARY,
+    "question_id": DICTIONARY,
+    "user_answer": DICTIONARY,
+    "elapsed_time": pa.int64(),
+}
 
 
 @dataclass(frozen=True)

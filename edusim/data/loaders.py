@@ -15,12 +15,20 @@ from typing import Any
 
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from edusim.data.dkt import DktLoader
 from edusim.data.ednet import EdNetActionLoader, EdNetKT1Loader, EdNetKT3Loader, EdNetKT4Loader
+from edusim.data.fastcsv import read_blobs
 from edusim.data.schema import CANONICAL_COLUMNS, DataError, ErrorMode, Issue, from_arrow
 from edusim.data.sources import open_sources
-from edusim.data.staging import STAGE, Loader, check_duplicates, create_stage, open_duckdb
+from edusim.data.staging import (
+    STAGE,
+    Loader,
+    check_duplicates,
+    create_stage,
+    open_duckdb,
+)
 from edusim.data.tabular import CsvLoader
 
 __all__ = ["LOADERS", "LoadReport", "formats", "make_loader", "load", "load_with_report"]
@@ -107,10 +115,34 @@ def load_with_report(
         if direct is not None:
             table, issues = direct
             table = table.sort_by([("user_id", "ascending"), ("timestamp", "ascending")])
+        elif (fast := _fast(loader, files)) is not None:
+            table, issues = fast, []
         else:
             table, issues = _staged(loader, files, mode)
     frame = from_arrow(table)
     return frame, LoadReport(len(files), len(frame), tuple(issues))
+
+
+def _fast(loader: Loader, files: list) -> pa.Table | None:
+    """The rows by the loader's fast path (clean input only; see :mod:`~.fastcsv`)."""
+    con = open_duckdb()
+    try:
+        loader.catalog(con)
+        context = loader.fast_context(con)
+    finally:
+        con.close()
+    table = None if context is None else loader.fast_batch(context, files, read_blobs(files))
+    if table is None:
+        return None
+    plain = pa.table({
+        name: pc.cast(column, pa.string()) if pa.types.is_dictionary(column.type) else column
+        for name, column in zip(table.column_names, table.columns, strict=True)
+    })
+    for name in CANONICAL_COLUMNS:
+        if name not in plain.column_names:
+            plain = plain.append_column(name, pa.nulls(len(plain), pa.string()))
+    order = [(c, "ascending") for c in ("user_id", "timestamp", "_source", "_rn")]
+    return plain.sort_by(order).select(list(CANONICAL_COLUMNS))
 
 
 def _staged(loader: Loader, files: list, mode: ErrorMode) -> tuple[pa.Table, list[Issue]]:

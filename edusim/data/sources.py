@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import contextlib
 import glob
-import hashlib
 import os
 import shutil
 import tarfile
@@ -29,7 +28,7 @@ from pathlib import Path
 
 from edusim.data.schema import DataError, Issue
 
-__all__ = ["SourceFile", "open_sources", "read_header", "fingerprint"]
+__all__ = ["SourceFile", "open_sources", "read_header"]
 
 _DATA_SUFFIXES = (".csv", ".txt", ".tsv")
 
@@ -86,6 +85,8 @@ def _expand(path: Path, scratch: Path) -> list[SourceFile]:
     if path.is_dir():
         found = sorted(p for p in path.rglob("*") if p.is_file() and p.suffix in _DATA_SUFFIXES)
         return [SourceFile(p, _key_for(p, path), p.stem) for p in found]
+    if path.suffix in _DATA_SUFFIXES:
+        return [SourceFile(path, path.name, path.stem)]
     if zipfile.is_zipfile(path) or path.suffix == ".zip":
         return _extract(path, scratch, _unzip)
     if _is_tar(path):
@@ -148,12 +149,3 @@ def read_header(path: Path) -> list[str] | None:
         return None
     text = line.decode("utf-8").lstrip("\ufeff").rstrip("\r\n")
     return [name.strip().strip('"') for name in text.split(",")]
-
-
-def fingerprint(path: Path) -> str:
-    """A content hash of the file (for idempotent re-ingest)."""
-    digest = hashlib.blake2b(digest_size=16)
-    with open(path, "rb") as handle:
-        while chunk := handle.read(1 << 20):
-            digest.update(chunk)
-    return digest.hexdigest()

@@ -12,7 +12,7 @@ from __future__ import annotations
 import os
 from abc import ABC, abstractmethod
 from collections.abc import Sequence
-from typing import ClassVar
+from typing import Any, ClassVar
 
 import duckdb
 import pyarrow as pa
@@ -111,6 +111,25 @@ class Loader(ABC):
         """
         return None
 
+    def fast_context(self, con: duckdb.DuckDBPyConnection) -> Any:
+        """What :meth:`fast_batch` needs from the catalog (``stage_items`` is filled), or
+        ``None``: the format has no fast path and every batch is staged."""
+        return None
+
+    def fast_batch(
+        self, context: Any, files: Sequence[SourceFile], blobs: Sequence[bytes]
+    ) -> pa.Table | None:
+        """The canonical rows (plus ``_source``, ``_rn``) of a batch that is entirely clean.
+
+        Optional canonical columns that are null throughout may be left out.
+
+        ``context`` comes from :meth:`fast_context`, ``blobs`` are the files' bytes. Pure
+        Arrow, no DuckDB (it runs in a reader thread). Returns ``None`` when the batch is not
+        plainly clean: the caller then stages it, and staging reports every problem (see
+        :mod:`edusim.data.fastcsv`).
+        """
+        return None
+
     def catalog(self, con: duckdb.DuckDBPyConnection) -> list[Issue]:
         """Fill ``stage_items``/``stage_skills`` from the source's content tables, if any.
 
@@ -168,3 +187,4 @@ def derive_catalog(con: duckdb.DuckDBPyConnection) -> None:
         f"(SELECT unnest(skill_ids) AS s FROM {STAGE}) "
         f"WHERE s NOT IN (SELECT skill_id FROM {SKILLS})"
     )
+

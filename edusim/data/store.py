@@ -2,13 +2,15 @@
 
 Ingest is
 
-* **parallel and streaming**: files are read in batches of about 64 MiB by DuckDB's
-  parallel CSV reader, never by a Python loop over rows; a progress callback runs after
-  each batch and memory is bounded by one batch. Per-learner files (EdNet) are joined into
-  one batch file first (bytes, not rows): DuckDB's multi-file scan costs about a
-  millisecond per file, and EdNet has 784k files of ~170 rows;
-* **incremental and idempotent**: the ``files`` table remembers each file's key and content
-  hash; an unchanged file is skipped, a changed one replaces its earlier rows;
+* **parallel and streaming**: files are read in batches of about 16 MiB, never by a Python
+  loop over rows; a progress callback runs after each batch and memory is bounded by a
+  batch. Clean EdNet KT1 batches take a fast path (:mod:`edusim.data.fastcsv`: the files'
+  lines joined as bytes and parsed by pyarrow's multi-threaded reader); everything else,
+  and every batch with a problem, is staged by DuckDB's parallel CSV reader, which reports
+  each problem with its file and line (:mod:`edusim.data.ingest`);
+* **incremental and idempotent**: the ``files`` table remembers each file's key, content
+  hash, size and modification time; a file with the same size and time is not read again,
+  one with the same content hash is skipped, a changed one replaces its earlier rows;
 * **atomic**: the database is copied to a temporary file next to it, the ingest runs on the
   copy and the copy replaces the original (``os.replace``) only when everything succeeded.
   A bad file (strict mode) or a crash leaves the previous database untouched, and the
@@ -30,10 +32,7 @@ Example:
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import os
-import shutil
-import tempfile
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -41,49 +40,19 @@ from typing import Any
 
 import duckdb
 import pandas as pd
-import pyarrow as pa
 
 from edusim.atomic import atomic_path
+from edusim.data.dbfile import atomic_copy, exclusive
+from edusim.data.ingest import FileRecord, batches, run_ingest
 from edusim.data.loaders import make_loader
-from edusim.data.schema import (
-    CANONICAL_COLUMNS,
-    SQL_COLUMNS,
-    DataError,
-    ErrorMode,
-    Issue,
-    from_arrow,
-)
-from edusim.data.sources import SourceFile, fingerprint, open_sources
-from edusim.data.staging import (
-    EVENT_COLUMNS,
-    EVENTS,
-    ITEM_COLUMNS,
-    ITEMS,
-    SKILL_COLUMNS,
-    SKILLS,
-    STAGE,
-    Loader,
-    check_duplicates,
-    create_stage,
-    derive_catalog,
-    open_duckdb,
-)
+from edusim.data.schema import CANONICAL_COLUMNS, DataError, ErrorMode, Issue, from_arrow
+from edusim.data.sources import open_sources
+from edusim.data.staging import open_duckdb
 
 __all__ = ["Store", "IngestReport", "read_store", "TABLES"]
 
 TABLES: tuple[str, ...] = ("interactions", "items", "skills", "events")
 Progress = Callable[[int, int], None]
-
-_FILES_DDL = (
-    "CREATE TABLE IF NOT EXISTS files (key VARCHAR PRIMARY KEY, format VARCHAR, "
-    "fingerprint VARCHAR, rows BIGINT, ingested_at TIMESTAMP DEFAULT current_timestamp)"
-)
-
-
-def _ddl(name: str, columns: dict[str, str], extra: str = "") -> str:
-    body = ", ".join(f'"{c}" {t}' for c, t in columns.items())
-    return f"CREATE TABLE IF NOT EXISTS {name} ({body}{extra})"
-
 
 @dataclass(frozen=True)
 class IngestReport:
@@ -165,8 +134,9 @@ class Store:
         contents: str | os.PathLike | None = None,
         errors: ErrorMode | str = ErrorMode.STRICT,
         batch_files: int = 20_000,
-        batch_bytes: int = 64 << 20,
+        batch_bytes: int = 16 << 20,
         progress: Progress | None = None,
+        check_content: bool = False,
         **options: Any,
     ) -> IngestReport:
         """Add the files under ``paths`` (files, folders, globs, zip/tar) to the store.
@@ -177,9 +147,13 @@ class Store:
             contents: EdNet contents folder (``ednet-*`` formats).
             errors: ``strict`` (any problem aborts; the store is unchanged) or ``skip``.
             batch_files: At most this many files per batch.
-            batch_bytes: A batch closes once its files hold this many bytes (64 MiB: about
-                1.5M EdNet rows); memory use is bounded by one batch, not the input size.
+            batch_bytes: A batch closes once its files hold this many bytes (16 MiB: about
+                540k EdNet KT1 rows); memory use is bounded by two batches (one being
+                written, the next being read), not by the input size.
             progress: Called as ``progress(files_done, files_total)`` after each batch.
+            check_content: Hash every file, even those whose size and modification time
+                match the store's record (by default those are taken as unchanged, as
+                ``git`` and ``make`` do, and not read at all).
             **options: Format options, as for :func:`edusim.data.load`.
 
         Raises:
@@ -187,35 +161,39 @@ class Store:
         """
         mode = ErrorMode(errors)
         loader = make_loader(format, **({**options, "contents": contents} if contents else options))
-        with _exclusive(self.path), open_sources(paths) as files:
+        with exclusive(self.path), open_sources(paths) as files:
             if not files:
                 raise DataError([Issue(", ".join(map(str, paths)), "no files", "nothing to read")])
             known = self._known_files()
-            prints = {f.key: f"{format}:{fingerprint(f.path)}" for f in files}
-            todo = [f for f in files if known.get(f.key) != prints[f.key]]
-            replaced = [f.key for f in todo if f.key in known]
+            todo = [f for f in files if check_content or f.key not in known
+                    or not known[f.key].same_stat(f"{format}:", f.path.stat())]
             if progress is not None:
                 progress(len(files) - len(todo), len(files))
             if not todo and self.path.exists():
                 return IngestReport(len(files), 0, len(files), 0, 0)
-            with _atomic_copy(self.path) as work:
+            with atomic_copy(self.path) as work:
                 con = open_duckdb(work)
                 con.execute(f"SET memory_limit = '{self.memory_limit}'")
                 try:
-                    rows, issues = _ingest(con, loader, format, todo, prints, replaced, mode,
-                                           _batches(todo, batch_files, batch_bytes), progress,
-                                           len(files) - len(todo))
+                    result = run_ingest(con, loader, todo, known,
+                                        batches(todo, batch_files, batch_bytes), mode, progress,
+                                        len(files) - len(todo))
                     con.execute("CHECKPOINT")
                 finally:
                     con.close()
-        return IngestReport(len(files), len(todo), len(files) - len(todo), len(replaced), rows,
-                            tuple(issues))
+        return IngestReport(len(files), result.read, len(files) - result.read, result.replaced,
+                            result.rows, tuple(result.issues))
 
-    def _known_files(self) -> dict[str, str]:
+    def _known_files(self) -> dict[str, FileRecord]:
         if not self.path.exists():
             return {}
         with self.connect() as con:
-            return dict(con.execute("SELECT key, fingerprint FROM files").fetchall())
+            columns = {row[0] for row in con.execute(
+                "SELECT column_name FROM duckdb_columns() WHERE table_name = 'files'"
+            ).fetchall()}
+            stat = "size, mtime_ns" if "mtime_ns" in columns else "NULL, NULL"
+            rows = con.execute(f"SELECT key, fingerprint, {stat} FROM files").fetchall()
+        return {key: FileRecord(*record) for key, *record in rows}
 
     # -- export ------------------------------------------------------------------------
     def export_parquet(self, out_dir: str | os.PathLike) -> list[Path]:
@@ -230,185 +208,6 @@ class Store:
                     con.execute(f"COPY {table} TO '{tmp}' (FORMAT parquet)")
                 written.append(target)
         return written
-
-
-@contextlib.contextmanager
-def _exclusive(path: Path) -> Iterator[None]:
-    """Hold an exclusive lock on ``.<name>.lock`` beside ``path`` (one ingest at a time).
-
-    Raises:
-        BlockingIOError: When another process is ingesting into the same store.
-    """
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with open(path.with_name(f".{path.name}.lock"), "a+b") as handle:
-        try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            raise BlockingIOError(f"another ingest into {path} is running") from None
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
-
-
-@contextlib.contextmanager
-def _atomic_copy(path: Path) -> Iterator[Path]:
-    """A temporary copy of the database next to ``path``; it replaces ``path`` on success."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}-", suffix=".tmp")
-    os.close(fd)
-    tmp = Path(tmp_name)
-    tmp.unlink()
-    if Path(f"{path}.wal").exists():
-        # Changes someone made with their own connection still sit in the write-ahead log:
-        # fold them into the database file first, or the copy would miss them.
-        con = open_duckdb(path)
-        try:
-            con.execute("CHECKPOINT")
-        finally:
-            con.close()
-    try:
-        if path.exists():
-            shutil.copy2(path, tmp)
-        yield tmp
-        os.replace(tmp, path)
-    finally:
-        for leftover in (tmp, Path(f"{tmp}.wal")):
-            if leftover.exists():
-                leftover.unlink()
-
-
-def _create_tables(con: duckdb.DuckDBPyConnection) -> None:
-    con.execute(_ddl("interactions", SQL_COLUMNS, ", file VARCHAR, line BIGINT"))
-    con.execute(_ddl("events", EVENT_COLUMNS, ", file VARCHAR"))
-    con.execute(_ddl("items", ITEM_COLUMNS))
-    con.execute(_ddl("skills", SKILL_COLUMNS))
-    con.execute(_FILES_DDL)
-    con.execute("CREATE TABLE IF NOT EXISTS learners (user_id VARCHAR, file VARCHAR)")
-
-
-def _ingest(
-    con: duckdb.DuckDBPyConnection,
-    loader: Loader,
-    format: str,
-    todo: list[SourceFile],
-    prints: dict[str, str],
-    replaced: list[str],
-    mode: ErrorMode,
-    batches: Iterator[list[SourceFile]],
-    progress: Progress | None,
-    done: int,
-) -> tuple[int, list[Issue]]:
-    _create_tables(con)
-    issues = list(loader.catalog(con))
-    _merge_catalog(con)
-    total, rows = done + len(todo), 0
-    for batch in batches:
-        create_stage(con)
-        try:
-            issues.extend(loader.stage(con, batch, mode))
-        except duckdb.Error as exc:
-            keys = ", ".join(f.key for f in batch[:3]) + (" ..." if len(batch) > 3 else "")
-            raise DataError([Issue(keys, "read error", str(exc).splitlines()[0])]) from exc
-        if not loader.unique_times:
-            check_duplicates(con, mode, issues)
-        _check_user_clash(con, mode, issues)
-        rows += _commit_batch(con, batch, prints, replaced, format)
-        if not loader.complete_catalog:
-            derive_catalog(con)
-            _merge_catalog(con)
-        done += len(batch)
-        if progress is not None:
-            progress(done, total)
-    return rows, issues
-
-
-def _batches(
-    files: list[SourceFile], max_files: int, max_bytes: int
-) -> Iterator[list[SourceFile]]:
-    """Consecutive groups of ``files`` with at most ``max_files`` files or ~``max_bytes``."""
-    batch: list[SourceFile] = []
-    size = 0
-    for file in files:
-        batch.append(file)
-        size += file.path.stat().st_size
-        if len(batch) >= max_files or size >= max_bytes:
-            yield batch
-            batch, size = [], 0
-    if batch:
-        yield batch
-
-
-def _check_user_clash(con: duckdb.DuckDBPyConnection, mode: ErrorMode, issues: list[Issue]) -> None:
-    """Learners already in the store from another file would silently merge: report them.
-
-    Uses the small ``learners`` table (one row per learner and file), not the interactions.
-    """
-    found = con.execute(
-        f"SELECT DISTINCT s._source, s.user_id, l.file FROM {STAGE} s JOIN learners l "
-        "ON l.user_id = s.user_id AND l.file <> s._source ORDER BY 1, 2"
-    ).fetchall()
-    new = [
-        Issue(src, "user clash", f"learner {user!r} is already in the store from {other!r} "
-              "(for dkt files pass prefix_users=True)", field="user_id")
-        for src, user, other in found
-    ]
-    if new and mode is ErrorMode.STRICT:
-        raise DataError([*issues, *new])
-    issues.extend(new)
-    if new:
-        con.execute(
-            f"DELETE FROM {STAGE} WHERE (_source, user_id) IN (SELECT unnest(?), unnest(?))",
-            [[src for src, _, _ in found], [user for _, user, _ in found]],
-        )
-
-
-def _commit_batch(
-    con: duckdb.DuckDBPyConnection,
-    batch: list[SourceFile],
-    prints: dict[str, str],
-    replaced: list[str],
-    format: str,
-) -> int:
-    keys = [f.key for f in batch]
-    stale = [k for k in keys if k in set(replaced)]
-    if stale:
-        for table in ("interactions", "events", "learners"):
-            con.execute(f"DELETE FROM {table} WHERE file IN (SELECT unnest(?))", [stale])
-        con.execute("DELETE FROM files WHERE key IN (SELECT unnest(?))", [stale])
-    columns = ", ".join(f'"{c}"' for c in CANONICAL_COLUMNS)
-    con.execute(
-        f"INSERT INTO interactions SELECT {columns}, _source, _rn + 1 FROM {STAGE}"
-    )
-    con.execute(f"INSERT INTO learners SELECT DISTINCT user_id, _source FROM {STAGE}")
-    events = ", ".join(f'"{c}"' for c in EVENT_COLUMNS)
-    con.execute(f"INSERT INTO events SELECT {events}, _source FROM {EVENTS}")
-    counts = dict(con.execute(f"SELECT _source, count(*) FROM {STAGE} GROUP BY 1").fetchall())
-    listing = pa.table({
-        "key": keys,
-        "format": [format] * len(keys),
-        "fingerprint": [prints[k] for k in keys],
-        "rows": pa.array([counts.get(k, 0) for k in keys], type=pa.int64()),
-    })
-    con.register("_listing", listing)
-    con.execute("INSERT INTO files (key, format, fingerprint, rows) SELECT * FROM _listing")
-    con.unregister("_listing")
-    return int(sum(counts.values()))
-
-
-def _merge_catalog(con: duckdb.DuckDBPyConnection) -> None:
-    con.execute(
-        f"INSERT INTO items SELECT * FROM {ITEMS} WHERE item_id NOT IN (SELECT item_id FROM items)"
-    )
-    con.execute(
-        "UPDATE skills SET name = s.name FROM "
-        f"(SELECT skill_id, name FROM {SKILLS} WHERE name IS NOT NULL) s "
-        "WHERE skills.skill_id = s.skill_id AND skills.name IS NULL"
-    )
-    con.execute(
-        f"INSERT INTO skills SELECT * FROM {SKILLS} "
-        "WHERE skill_id NOT IN (SELECT skill_id FROM skills)"
-    )
 
 
 def read_store(db_path: str | os.PathLike, table: str = "interactions") -> pd.DataFrame:

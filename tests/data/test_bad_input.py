@@ -148,7 +148,7 @@ def test_dkt_bad_sequences(tmp_path):
 
 
 def test_one_ingest_at_a_time(tmp_path, contents):
-    from edusim.data.store import _exclusive
+    from edusim.data.dbfile import exclusive as _exclusive
 
     store = Store(tmp_path / "db.duckdb")
     write(tmp_path / "in" / "u1.csv", GOOD)
