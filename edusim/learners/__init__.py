@@ -14,7 +14,7 @@ from typing import Any
 
 from edusim.curriculum import Curriculum
 from edusim.learners.base import LearnerModel, RandomSource, scatter_state, select_state
-from edusim.learners.bkt import BKTLearner, BKTParams, BKTState
+from edusim.learners.bkt import BKTLearner, BKTParams, BKTState, ForgetMode
 from edusim.learners.logistic import LogisticLearner, LogisticParams, LogisticState
 
 __all__ = [
@@ -22,6 +22,7 @@ __all__ = [
     "RandomSource",
     "BKTLearner",
     "BKTParams",
+    "ForgetMode",
     "BKTState",
     "LogisticLearner",
     "LogisticParams",

@@ -4,8 +4,10 @@ Each learner knows or does not know each skill. Answering an item succeeds with 
 ``1 - slip`` when every skill it needs is known and ``guess`` otherwise, both shifted on the
 logit scale by the item's difficulty. Practising an item teaches each of its unknown skills
 with probability ``learn``, scaled by the learner's learning-rate multiplier, and by
-``prereq_gate`` while any prerequisite of that skill is unknown. Every step, each known skill
-is forgotten with probability ``forget``.
+``prereq_gate`` while any prerequisite of that skill is unknown. A known skill is forgotten
+with probability ``forget``: every step (``forget_on="step"``, time passes for all skills) or
+only when practised (``forget_on="practice"``, the forgetting of BKT fits such as pyBKT's and
+:func:`edusim.kt.fit_bkt`, where each practice of a skill is one transition of its chain).
 
 Example:
     >>> import numpy as np
@@ -20,6 +22,7 @@ Example:
 
 from __future__ import annotations
 
+import enum
 from dataclasses import dataclass
 
 import numpy as np
@@ -28,7 +31,14 @@ from edusim.curriculum import Curriculum
 from edusim.learners.base import LearnerModel, RandomSource
 from edusim.numeric import logit, sigmoid
 
-__all__ = ["BKTParams", "BKTState", "BKTLearner"]
+__all__ = ["BKTParams", "BKTState", "BKTLearner", "ForgetMode"]
+
+
+class ForgetMode(str, enum.Enum):
+    """When a known skill can be forgotten."""
+
+    STEP = "step"
+    PRACTICE = "practice"
 
 
 @dataclass(frozen=True)
@@ -40,7 +50,9 @@ class BKTParams:
         p_learn: Probability of learning a practised, unknown skill in one step.
         p_guess: Probability of answering right without the skills (item of difficulty 0).
         p_slip: Probability of answering wrong with the skills (item of difficulty 0).
-        p_forget: Probability per step that a known skill is forgotten.
+        p_forget: Probability that a known skill is forgotten (see ``forget_on``).
+        forget_on: ``step``: every known skill may be forgotten after every step;
+            ``practice``: only the skills of the practised item, as in fitted BKT.
         prereq_gate: Multiplier on ``p_learn`` while a prerequisite is unknown (0 blocks).
         learn_rate_sd: Population heterogeneity: the standard deviation of the log of each
             learner's learning-rate multiplier (0 makes all learners alike).
@@ -53,11 +65,13 @@ class BKTParams:
     p_guess: float | tuple[float, ...] = 0.2
     p_slip: float | tuple[float, ...] = 0.1
     p_forget: float | tuple[float, ...] = 0.0
+    forget_on: ForgetMode | str = ForgetMode.STEP
     prereq_gate: float = 0.1
     learn_rate_sd: float = 0.0
     init_from_prerequisites: bool = True
 
     def __post_init__(self) -> None:
+        object.__setattr__(self, "forget_on", ForgetMode(self.forget_on))
         for name in ("p_init", "p_learn", "p_guess", "p_slip", "p_forget"):
             value = np.asarray(getattr(self, name), dtype=np.float64)
             if ((value < 0) | (value > 1)).any() or not np.isfinite(value).all():
@@ -191,7 +205,15 @@ class BKTLearner(LearnerModel[BKTState]):
             rate = np.minimum(rate * state.learn_scale, 1.0)
             learned = (slots[:, s] >= 0) & ~before[rows, skill] & (draws[:, s] < rate)
             known[rows[learned], skill[learned]] = True
-        if self._forgets:
+        if self._forgets and self.params.forget_on is ForgetMode.PRACTICE:
+            # One transition of each practised skill's chain: known -> unknown w.p. forget.
+            draws = rng.random((n, slots.shape[1]))
+            for s in range(slots.shape[1]):
+                skill = np.maximum(slots[:, s], 0)
+                lost = before[rows, skill] & (draws[:, s] < self.p_forget[skill])
+                lost &= slots[:, s] >= 0
+                known[rows[lost], skill[lost]] = False
+        elif self._forgets:
             forgotten = known & (rng.random((n, self.n_skills)) < self.p_forget[None, :])
             known &= ~forgotten
         return BKTState(known=known, learn_scale=state.learn_scale)

@@ -4,9 +4,9 @@ A model fitted with :mod:`edusim.kt` becomes a :class:`~edusim.learners.base.Lea
 ``edusim/Tutor-v0`` can tutor learners "calibrated on dataset X":
 
 * BKT (skill level) becomes a :class:`~edusim.learners.bkt.BKTLearner` with the fitted
-  per-skill prior, learn, guess, slip (and forget) probabilities: learners hold a sampled
-  known/unknown state per skill. (BKTLearner forgets per time step, the fit per practice of
-  the skill; they agree for fits without forgetting.)
+  per-skill prior, learn, guess, slip and forget probabilities: learners hold a sampled
+  known/unknown state per skill, forget only the skills they practise (as the fit models
+  it) and are not slowed by prerequisites (the fit knows none).
 * DKT and SAKT become a :class:`NeuralKTLearner`: a learner's state is the network's memory
   (the LSTM state for DKT, the recent interactions for SAKT); it answers with the predicted
   probability and its memory advances with each answer.
@@ -38,7 +38,7 @@ import numpy as np
 from edusim.curriculum import Curriculum, Item, ItemBank, SkillGraph
 from edusim.learners import register
 from edusim.learners.base import LearnerModel, RandomSource
-from edusim.learners.bkt import BKTLearner, BKTParams
+from edusim.learners.bkt import BKTLearner, BKTParams, ForgetMode
 
 if TYPE_CHECKING:  # torch and edusim.kt load only when a fitted model is used
     from edusim.kt.bkt import FittedBKT
@@ -110,7 +110,10 @@ def bkt_learner(model: FittedBKT, curriculum: Curriculum | None = None) -> BKTLe
         p_guess=tuple(guess * scale),
         p_slip=tuple(slip * scale),
         p_forget=tuple(model.forget[index]),
+        forget_on=ForgetMode.PRACTICE,
+        prereq_gate=1.0,
         learn_rate_sd=0.0,
+        init_from_prerequisites=False,
     )
     return BKTLearner(curriculum, params)
 
