@@ -74,7 +74,9 @@ def contents_file(contents: str | os.PathLike | None, name: str) -> Path:
 def stage_contents(
     con: duckdb.DuckDBPyConnection, contents: str | os.PathLike | None, mode: ErrorMode
 ) -> list[Issue]:
-    """Fill ``stage_items`` and ``stage_skills`` from ``questions.csv`` (+ ``lectures.csv``)."""
+    """Fill ``stage_items`` and ``stage_skills`` from ``questions.csv`` and, when present,
+    ``lectures.csv``, ``payments.csv`` and ``coupons.csv`` (items of kind ``lecture``,
+    ``payment``, ``coupon``; their other columns are not kept)."""
     create_catalog(con)
     issues: list[Issue] = []
     questions = contents_file(contents, "questions.csv")
@@ -86,20 +88,30 @@ def stage_contents(
         f"INSERT INTO {ITEMS} SELECT question_id, {_tags('tags')}, 'question', bundle_id, "
         "correct_answer, part FROM _questions"
     )
-    lectures = Path(questions).parent / "lectures.csv"
-    if lectures.is_file():
-        file = SourceFile(lectures, lectures.name, "")
-        collect(issues, read_files(con, [file], "_lectures", ["lecture_id"], ["tags", "part"],
+    for name, id_column, kind in _OTHER_CONTENTS:
+        path = Path(questions).parent / name
+        if not path.is_file():
+            continue
+        file = SourceFile(path, path.name, "")
+        collect(issues, read_files(con, [file], "_contents", [id_column], ["tags", "part"],
                                    mode), mode)
         con.execute(
-            f"INSERT INTO {ITEMS} (item_id, skill_ids, kind, part) SELECT lecture_id, "
-            f"{_tags('tags')}, 'lecture', part FROM _lectures"
+            f"INSERT INTO {ITEMS} (item_id, skill_ids, kind, part) SELECT {id_column}, "
+            f"{_tags('tags')}, '{kind}', part FROM _contents"
         )
     con.execute(
         f"INSERT INTO {SKILLS} (skill_id) SELECT DISTINCT s FROM (SELECT unnest(skill_ids) AS s "
         f"FROM {ITEMS}) ORDER BY TRY_CAST(s AS INTEGER), s"
     )
     return issues
+
+
+#: Optional contents tables whose ids appear in KT3/KT4 logs: (file, id column, item kind).
+_OTHER_CONTENTS = (
+    ("lectures.csv", "lecture_id", "lecture"),
+    ("payments.csv", "payment_item_id", "payment"),
+    ("coupons.csv", "coupon_id", "coupon"),
+)
 
 
 def _tags(column: str) -> str:

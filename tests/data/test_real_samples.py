@@ -99,9 +99,18 @@ def test_store_holds_the_same_counts_as_load(tmp_path):
     assert report.rows_added == counts["interactions"] == sum(totals.values())
     assert counts["events"] == events
     assert counts["learners"] == len(totals)
-    with open(CONTENTS / "questions.csv") as handle:
-        n_questions = sum(1 for _ in handle) - 1
-    assert store.query("SELECT count(*) n FROM items WHERE kind = 'question'").n[0] == n_questions
+    kinds = store.query("SELECT kind, count(*) AS n FROM items GROUP BY kind")
+    files = {"question": "questions.csv", "lecture": "lectures.csv", "payment": "payments.csv",
+             "coupon": "coupons.csv"}
+    expected = {}
+    for kind, name in files.items():
+        with open(CONTENTS / name, newline="") as handle:
+            expected[kind] = sum(1 for _ in csv.DictReader(handle))
+    assert dict(zip(kinds.kind, kinds.n, strict=True)) == expected
+    # Every item a KT4 log names (bundles and explanations aside) is in the catalog.
+    unknown = store.query("SELECT DISTINCT item_id FROM events WHERE left(item_id, 1) IN "
+                          "('q', 'l', 'p', 'c') AND item_id NOT IN (SELECT item_id FROM items)")
+    assert unknown.empty, unknown.item_id.tolist()
     from_store = read_store(store.path)
     from_load = load(KT4, "ednet-kt4", contents=CONTENTS)
     assert from_store.drop(columns="skill_ids").equals(from_load.drop(columns="skill_ids"))
