@@ -24,6 +24,10 @@ DEFAULT_MAX_RETRIES = 1
 _NO_KEY = "no-key"  # local servers accept any key; the client insists on a non-empty one
 
 
+#: Transport errors that mean the server hung up after it had started to answer.
+_BROKEN_OFF = frozenset({"RemoteProtocolError", "ReadError"})
+
+
 class OpenAIBackend(ChatBackend):
     """Chat with an OpenAI-compatible ``/v1/chat/completions`` endpoint.
 
@@ -179,6 +183,11 @@ class OpenAIBackend(ChatBackend):
                 LLMErrorKind.TIMEOUT,
             )
         if isinstance(exc, openai.APIConnectionError):
+            cause = exc.__cause__
+            # The HTTP library under openai varies by version (httpx, httpx2): match by name.
+            if type(cause).__name__ in _BROKEN_OFF:
+                return LLMError(f"the connection to {where} broke off mid-reply: "
+                                f"{self._clean(cause)}", LLMErrorKind.CONNECTION)
             return LLMError(f"cannot reach {where}: {self._clean(exc)}", LLMErrorKind.CONNECTION)
         if isinstance(exc, openai.AuthenticationError | openai.PermissionDeniedError):
             return LLMError(

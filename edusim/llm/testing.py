@@ -37,7 +37,7 @@ class StubMode(str, Enum):
     """How the stub answers chat completions."""
 
     OK = "ok"
-    DIE_MID_STREAM = "die_mid_stream"  # streams half the reply, then drops the connection
+    DIE_MID_STREAM = "die_mid_stream"  # sends half the reply (streamed or not), then hangs up
     GARBAGE = "garbage"  # HTTP 200 with a body that is not a chat completion
     HANG = "hang"  # never answers (until the server closes)
     UNAUTHORIZED = "unauthorized"  # HTTP 401, echoing the key it was sent
@@ -179,12 +179,18 @@ class _StubHandler(BaseHTTPRequestHandler):
     def log_message(self, format: str, *args: Any) -> None:  # silence the default stderr log
         return
 
-    def _send_json(self, status: int, payload: Any) -> None:
+    def _send_json(self, status: int, payload: Any, die: bool = False) -> None:
         data = payload if isinstance(payload, bytes) else json.dumps(payload).encode()
         self.send_response(status)
         self.send_header("Content-Type", "application/json")
         self.send_header("Content-Length", str(len(data)))
         self.end_headers()
+        if die:  # half the promised bytes, then the connection drops
+            self.wfile.write(data[: len(data) // 2])
+            self.wfile.flush()
+            self.close_connection = True
+            self.connection.shutdown(socket.SHUT_RDWR)
+            return
         self.wfile.write(data)
 
     def do_GET(self) -> None:  # noqa: N802 (http.server naming)
@@ -227,7 +233,8 @@ class _StubHandler(BaseHTTPRequestHandler):
         elif body.get("stream"):
             self._stream(stub._text_for(body), die=mode is StubMode.DIE_MID_STREAM)
         else:
-            self._send_json(200, stub._completion(stub._text_for(body)))
+            self._send_json(200, stub._completion(stub._text_for(body)),
+                            die=mode is StubMode.DIE_MID_STREAM)
 
     def _write_chunk(self, data: bytes) -> None:
         self.wfile.write(f"{len(data):x}\r\n".encode() + data + b"\r\n")

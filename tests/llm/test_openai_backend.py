@@ -64,6 +64,15 @@ def test_server_dying_mid_stream_is_a_stream_error():
     assert 0 < len("".join(received)) < 80
 
 
+def test_server_dying_mid_reply_is_a_connection_error_that_says_so():
+    with StubChatServer(reply="x" * 200, mode=StubMode.DIE_MID_STREAM) as server:
+        url = server.url
+        with pytest.raises(LLMError) as info:
+            server.backend().chat([user("go")])
+    assert info.value.kind is LLMErrorKind.CONNECTION
+    assert f"the connection to {url} broke off mid-reply" in str(info.value)
+
+
 @pytest.mark.parametrize("stream", [False, True])
 def test_garbage_reply_is_malformed(stream):
     with StubChatServer(mode=StubMode.GARBAGE) as server:

@@ -179,3 +179,24 @@ def test_garbage_server_is_one_clear_error():
     with StubChatServer(mode=StubMode.GARBAGE) as server, pytest.raises(LLMError) as info:
         optimize_plan(CURRICULUM, profile, ["add_like"], server.backend())
     assert info.value.kind.value in ("malformed", "parse")
+
+
+@pytest.mark.parametrize(
+    "mode", [StubMode.DIE_MID_STREAM, StubMode.SERVER_ERROR, StubMode.UNAUTHORIZED]
+)
+def test_cli_plan_with_a_failing_server_keeps_the_previous_output(tmp_path, monkeypatch, mode):
+    out = tmp_path / "plan.json"
+    out.write_text('{"previous": true}')
+    secret = "sk-plan-secret-123"
+    with StubChatServer(reply='{"example_ids": []}' * 20, mode=mode, api_key=secret) as server:
+        monkeypatch.setenv("OPENAI_BASE_URL", server.url)
+        monkeypatch.setenv("OPENAI_API_KEY", secret)
+        monkeypatch.setenv("EDUSIM_LLM_MODEL", server.model)
+        res = CliRunner().invoke(app, ["plan", "--rounds", "1", "--out", str(out)])
+        url, reached = server.url, bool(server.requests)
+    assert reached, "the CLI never reached the server"
+    assert res.exit_code == 1, res.output
+    assert res.output.startswith("error: ") and url in res.output, res.output
+    assert secret not in res.output
+    assert out.read_text() == '{"previous": true}'
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["plan.json"]
