@@ -3,8 +3,16 @@
 Protocol (skill level, fixed split): train on ``assist2009_updated_train.csv``, test on
 ``assist2009_updated_test.csv`` (the DKVMN split, 110 skills, one skill per row, so no
 multi-skill expansion and no same-attempt leak). Neural models hold out 10% of the training
-learners for early stopping and cut sequences into windows of 200. These numbers are not
-comparable with pyKT's question-level 5-fold protocol.
+learners for early stopping. These numbers are not comparable with pyKT's question-level
+5-fold protocol. Windows (``VARIANTS``; each row's note repeats them):
+
+- DKT and SAKT + recency: consecutive windows of 200 rows (each learner's rows cut into
+  chunks; the first rows of a chunk see only the chunk's earlier rows).
+- SAKT (the paper's architecture): windows of 30 rows ending every 15 rows, for training
+  (the loss covers every row of every window) and for validation and test, where each row is
+  predicted once, from the window in which it is new, with at least 15 earlier rows of its
+  learner in view (all of them when it has fewer). Short windows help SAKT on this split:
+  without relative positions, a window is its only notion of recency.
 
 pyBKT is not a dependency: give the interpreter of a separate environment where it is
 installed with ``--pybkt-python``; it runs in a subprocess on the same data (without it the
@@ -25,7 +33,7 @@ and OpenMP's (pyBKT's) CPU threads alike.
 Usage::
 
     python benchmarks/kt.py --pybkt-python /tmp/pybkt/venv/bin/python
-        [--models bkt,dkt,sakt,sakt-recency] [--epochs 5] [--sakt-epochs 10] [--threads 1]
+        [--models bkt,dkt,sakt,sakt-recency] [--epochs 5] [--sakt-epochs 30] [--threads 1]
         [--device cpu|cuda]
 """
 
@@ -124,9 +132,9 @@ def run_pybkt(
 
 #: Neural rows: name -> (model kind, model config, training settings).
 VARIANTS = {
-    "dkt": ("dkt", {}, {"batch_size": 64, "lr": 1e-3}),
-    "sakt": ("sakt", {}, {"batch_size": 32, "lr": 1e-3}),
-    "sakt-recency": ("sakt", {"recency": True}, {"batch_size": 32, "lr": 2e-3}),
+    "dkt": ("dkt", {}, {"batch_size": 64, "lr": 1e-3, "window": 200}),
+    "sakt": ("sakt", {}, {"batch_size": 32, "lr": 1e-3, "window": 30, "stride": 15}),
+    "sakt-recency": ("sakt", {"recency": True}, {"batch_size": 32, "lr": 2e-3, "window": 200}),
 }
 
 
@@ -135,7 +143,7 @@ def run_neural(variant: str, epochs: int, device: str, data_dir: Path) -> dict:
     kind, model_config, settings = VARIANTS[variant]
     train, test = _load(data_dir)
     vocab = Vocabulary.from_frame(train)
-    config = TrainConfig(epochs=epochs, window=200, patience=3, device=device, **settings)
+    config = TrainConfig(epochs=epochs, patience=3, device=device, **settings)
     epoch_seconds: list[float] = []
     clock = [time.perf_counter()]
 
@@ -159,11 +167,13 @@ def run_neural(variant: str, epochs: int, device: str, data_dir: Path) -> dict:
     else:
         peak_note = f"peak RSS {peak:.0f} MiB"
     best = max(model.history, key=lambda h: h["valid_auc"])["epoch"]
+    windows = (f"window {config.window}" if config.stride is None
+               else f"window {config.window} stride {config.stride}")
     return {
         "model": f"edusim {variant}", "auc": metrics.auc, "rmse": metrics.rmse,
         "fit_s": seconds,
         "note": f"{len(epoch_seconds)} epochs ({1 / np.mean(epoch_seconds):.3f} epochs/s, "
-                f"{np.mean(epoch_seconds):.1f}s/epoch), best epoch {best}, batch "
+                f"{np.mean(epoch_seconds):.1f}s/epoch), best epoch {best}, {windows}, batch "
                 f"{config.batch_size}, lr {config.lr:g}, {peak_note}, device {device}",
     }
 
@@ -197,7 +207,8 @@ def main() -> None:
     parser.add_argument("--models", default="bkt,dkt,sakt,sakt-recency",
                         help=f"bkt and any of {sorted(VARIANTS)}")
     parser.add_argument("--epochs", type=int, default=5, help="DKT epochs")
-    parser.add_argument("--sakt-epochs", type=int, default=10, help="SAKT epochs")
+    parser.add_argument("--sakt-epochs", type=int, default=30,
+                        help="most SAKT epochs (early stopping, patience 3)")
     parser.add_argument("--threads", type=int, default=1, help="torch / OpenMP CPU threads")
     parser.add_argument("--device", default="cpu")
     parser.add_argument("--repeat", type=int, default=3, help="BKT and pyBKT fits (median)")

@@ -54,20 +54,34 @@ class FittedModel(Protocol):
 
 @torch.no_grad()
 def predict_windows(
-    model: SequenceModel, data: Interactions, window: int, device, batch_size: int = 256
+    model: SequenceModel,
+    data: Interactions,
+    window: int,
+    device,
+    batch_size: int = 256,
+    stride: int | None = None,
 ) -> np.ndarray:
-    """P(correct) of every row of ``data``, windows of ``window`` rows run independently."""
+    """P(correct) of every row of ``data``, windows of ``window`` rows run independently.
+
+    ``stride=None`` cuts each learner's rows into consecutive windows; an int uses
+    :meth:`~edusim.kt.sequences.Interactions.sliding_windows` and keeps each row's prediction
+    from the one window where it is new (so it sees at least ``window - stride`` earlier rows).
+    """
     was_training = model.training
     model.eval()
-    windows = data.windows(window)
+    if stride is None:
+        windows = data.windows(window)
+        windows = np.concatenate([windows, windows[:, :1]], axis=1)
+    else:
+        windows = data.sliding_windows(window, stride)
     out = np.empty(len(data), dtype=np.float64)
     for start in range(0, len(windows), batch_size):
         chunk = windows[start : start + batch_size]
-        batch = data.batch(chunk).to(device)
+        batch = data.batch(chunk[:, :2]).to(device)
         p = torch.sigmoid(model(batch.tokens, batch.correct).float()).cpu().numpy()
         steps = np.arange(p.shape[1])
         rows = chunk[:, :1] + steps[None, :]
-        mask = batch.mask.cpu().numpy()
+        mask = batch.mask.cpu().numpy() & (rows >= chunk[:, 2:])
         out[rows[mask]] = p[mask]
     model.train(was_training)
     return out
@@ -84,6 +98,8 @@ class FittedNeural:
         model_config: Its config fields.
         model: The network (eval mode, CPU).
         history: Per-epoch training loss and validation AUC.
+        stride: Window step of prediction (``None``: consecutive windows; see
+            :func:`predict_windows`).
     """
 
     kind: str
@@ -92,13 +108,14 @@ class FittedNeural:
     model_config: dict
     model: SequenceModel
     history: tuple[dict, ...] = ()
+    stride: int | None = None
 
     def predict(self, data: Interactions, device: str = "auto") -> np.ndarray:
         """P(correct) of every row of ``data`` given that learner's earlier rows (same window)."""
         dev = resolve_device(device)
         self.model.to(dev)
         try:
-            return predict_windows(self.model, data, self.window, dev)
+            return predict_windows(self.model, data, self.window, dev, stride=self.stride)
         finally:
             self.model.cpu()
 
@@ -109,6 +126,7 @@ class FittedNeural:
             "model_config": dict(self.model_config),
             "state_dict": self.model.state_dict(),
             "history": list(self.history),
+            "stride": self.stride,
         }
 
     @classmethod
@@ -117,7 +135,7 @@ class FittedNeural:
         model = build_model(kind, vocab.size, data["window"], data["model_config"])
         model.load_state_dict(data["state_dict"])
         return cls(kind, vocab, data["window"], data["model_config"], model.eval(),
-                   tuple(data["history"]))
+                   tuple(data["history"]), data.get("stride"))
 
 
 def save_model(model: FittedModel, path: str | os.PathLike) -> None:

@@ -7,7 +7,9 @@ Multi-skill rows stay one row with several tokens, so no model ever sees the ans
 attempt through an expanded copy of it (the leak of expanding rows at skill level).
 
 Long sequences are cut into consecutive windows of at most ``window`` rows (as DKT and pyKT
-do); :meth:`Interactions.batch` pads a set of windows into a :class:`SequenceBatch` of tensors
+do), or into overlapping ones (:meth:`Interactions.sliding_windows`) so that every row after a
+learner's first window is predicted with at least ``window - stride`` earlier rows in view;
+:meth:`Interactions.batch` pads a set of windows into a :class:`SequenceBatch` of tensors
 with masks.
 
 Example:
@@ -183,6 +185,26 @@ class Interactions:
         ends = np.minimum(starts + window, np.repeat(self.offsets[1:], counts))
         keep = ends - starts >= min_length
         return np.stack([starts[keep], ends[keep]], axis=1)
+
+    def sliding_windows(self, window: int, stride: int) -> np.ndarray:
+        """``(W, 3)`` rows ``start, end, new``: overlapping windows of at most ``window`` rows.
+
+        Each learner's first window is its first ``window`` rows (``new == start``); every
+        later one ends ``stride`` rows further and reaches back ``window`` rows, and only its
+        rows from ``new`` (the previous window's end) on are new. So every row is new in
+        exactly one window, where it has at least ``window - stride`` earlier rows of its
+        learner before it (all of them when there are fewer).
+        """
+        if not 1 <= stride < window:
+            raise ValueError(f"stride must lie in [1, window), got {stride} for {window}")
+        first, lengths = self.offsets[:-1], self.lengths
+        counts = 1 + -(-np.maximum(lengths - window, 0) // stride)
+        k = np.arange(int(counts.sum())) - np.repeat(np.cumsum(counts) - counts, counts)
+        base, length = np.repeat(first, counts), np.repeat(lengths, counts)
+        ends = base + np.minimum(window + k * stride, length)
+        starts = np.maximum(ends - window, base)
+        new = np.where(k == 0, base, base + window + (k - 1) * stride)
+        return np.stack([starts, ends, new], axis=1)
 
     def batch(self, windows: np.ndarray) -> SequenceBatch:
         """Windows ``(B, 2)`` padded to the longest one, as CPU tensors."""

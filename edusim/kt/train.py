@@ -58,6 +58,11 @@ class TrainConfig:
         batch_size: Windows per mini-batch.
         lr: Adam learning rate.
         window: Longest window; longer sequences are cut into consecutive windows.
+        stride: ``None`` for those consecutive windows; an int for overlapping windows
+            ending every ``stride`` rows (:meth:`Interactions.sliding_windows`), used for
+            training (the loss covers every row of every window, so rows recur), validation and
+            the fitted model's predictions (each row predicted once, from the window where it
+            is new, with at least ``window - stride`` earlier rows in view).
         patience: Stop after this many epochs without a better validation AUC.
         valid_fraction: Share of training learners held out for validation when no
             validation data is given.
@@ -71,6 +76,7 @@ class TrainConfig:
     batch_size: int = 64
     lr: float = 1e-3
     window: int = 200
+    stride: int | None = None
     patience: int = 3
     valid_fraction: float = 0.1
     grad_clip: float = 1.0
@@ -83,6 +89,8 @@ class TrainConfig:
             raise ValueError("epochs, batch_size, patience must be >= 1 and window >= 2")
         if not 0 < self.valid_fraction < 1:
             raise ValueError(f"valid_fraction must lie in (0, 1), got {self.valid_fraction}")
+        if self.stride is not None and not 1 <= self.stride < self.window:
+            raise ValueError(f"stride must lie in [1, window), got {self.stride}")
 
 
 class EventKind(str, enum.Enum):
@@ -178,7 +186,10 @@ def fit_neural(
     optimizer = torch.optim.Adam(model.parameters(), lr=config.lr)
     amp = config.amp and device.type == "cuda"
     scaler = torch.amp.GradScaler("cuda", enabled=amp)
-    windows = train.windows(config.window)
+    if config.stride is None:
+        windows = train.windows(config.window)
+    else:
+        windows = train.sliding_windows(config.window, config.stride)[:, :2]
     n_batches = -(-len(windows) // config.batch_size)
     # -- resume ----------------------------------------------------------------------------
     identity = _identity(kind, vocab, model_config, config, train, valid)
@@ -205,7 +216,7 @@ def fit_neural(
                 total += loss
                 if callback:
                     callback(TrainEvent(EventKind.BATCH, epoch, b + 1, n_batches, loss))
-        p_valid = predict_windows(model, valid, config.window, device)
+        p_valid = predict_windows(model, valid, config.window, device, stride=config.stride)
         auc = evaluate(valid.correct, p_valid).auc
         improved = auc > state["best_auc"]
         state = {
@@ -229,7 +240,7 @@ def fit_neural(
                                 total / n_batches, auc))
     model.load_state_dict(state["best"])
     return FittedNeural(kind, vocab, config.window, model_config, model.cpu().eval(),
-                        tuple(state["history"]))
+                        tuple(state["history"]), config.stride)
 
 
 def _step(model, optimizer, scaler, batch, config: TrainConfig, amp: bool) -> float:
