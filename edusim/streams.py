@@ -20,25 +20,47 @@ Example:
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 
 import numpy as np
 
 __all__ = ["LearnerStreams", "mix64"]
 
-_GOLDEN = np.uint64(0x9E3779B97F4A7C15)
-_M1 = np.uint64(0xBF58476D1CE4E5B9)
-_M2 = np.uint64(0x94D049BB133111EB)
-_STEP = np.uint64(0xD1B54A32D192ED03)
+# Constants as 0-d arrays: numpy 2 combines an array with an ``np.uint64`` scalar several times
+# more slowly than with a 0-d array, and the hash runs on every draw.
+_GOLDEN_INT = 0x9E3779B97F4A7C15
+_M1_INT = 0xBF58476D1CE4E5B9
+_M2_INT = 0x94D049BB133111EB
+_STEP_INT = 0xD1B54A32D192ED03
+_GOLDEN = np.array(_GOLDEN_INT, dtype=np.uint64)
+_M1 = np.array(_M1_INT, dtype=np.uint64)
+_M2 = np.array(_M2_INT, dtype=np.uint64)
+_STEP = np.array(_STEP_INT, dtype=np.uint64)
+_SHIFTS = tuple(np.array(s, dtype=np.uint64) for s in (30, 27, 31, 11))
+_ONE = np.array(1, dtype=np.uint64)
+_MASK64 = (1 << 64) - 1
+_UNIT = 1.0 / 2**53
+#: Most numbers per draw that one learner's stream hashes in plain Python (see ``_bits``).
+_SCALAR_DRAWS = 8
 
 
 def mix64(x: np.ndarray) -> np.ndarray:
     """SplitMix64's finaliser: a bijective, well-mixed hash of unsigned 64-bit integers."""
     # Array arithmetic on uint64 wraps modulo 2**64 silently, as the hash needs.
+    s30, s27, s31, _ = _SHIFTS
     x = np.asarray(x, dtype=np.uint64).reshape(np.shape(x)) + _GOLDEN
-    x = (x ^ (x >> np.uint64(30))) * _M1
-    x = (x ^ (x >> np.uint64(27))) * _M2
-    return x ^ (x >> np.uint64(31))
+    x = (x ^ (x >> s30)) * _M1
+    x = (x ^ (x >> s27)) * _M2
+    return x ^ (x >> s31)
+
+
+def _mix64_int(x: int) -> int:
+    """:func:`mix64` of one Python int in ``[0, 2**64)`` (same bits, no numpy call)."""
+    x = (x + _GOLDEN_INT) & _MASK64
+    x = ((x ^ (x >> 30)) * _M1_INT) & _MASK64
+    x = ((x ^ (x >> 27)) * _M2_INT) & _MASK64
+    return x ^ (x >> 31)
 
 
 class LearnerStreams:
@@ -71,20 +93,31 @@ class LearnerStreams:
         return mix64(keys + _STEP)
 
     def _bits(self, size: tuple[int, ...]) -> np.ndarray:
-        size = tuple(int(s) for s in np.atleast_1d(size))
+        size = tuple(int(s) for s in size)
         if size[0] != len(self.keys):
             raise ValueError(f"size {size} must lead with the number of learners {len(self.keys)}")
-        per_row = int(np.prod(size[1:], dtype=np.int64))
-        position = np.arange(per_row, dtype=np.uint64)
+        position = np.arange(math.prod(size[1:]), dtype=np.uint64)
         base = mix64(self.keys ^ (self.counters * _STEP))
         bits = mix64(base[:, None] + position[None, :] * _GOLDEN)
-        self.counters += np.uint64(1)
+        self.counters += _ONE
         return bits.reshape(size)
+
+    def _bits_one(self, count: int) -> list[int]:
+        """``_bits((1, count))`` of a one-learner stream, hashed with Python ints: a single env
+        draws a few numbers per step, for which numpy's per-call cost dwarfs the arithmetic."""
+        key, counter = int(self.keys[0]), int(self.counters[0])
+        base = _mix64_int(key ^ ((counter * _STEP_INT) & _MASK64))
+        self.counters[0] = (counter + 1) & _MASK64
+        return [_mix64_int((base + p * _GOLDEN_INT) & _MASK64) for p in range(count)]
 
     def random(self, size: int | tuple[int, ...]) -> np.ndarray:
         """Uniform floats in ``[0, 1)`` of shape ``size`` (``size[0]`` = number of learners)."""
-        size = (size,) if np.isscalar(size) else tuple(size)
-        return (self._bits(size) >> np.uint64(11)).astype(np.float64) * (1.0 / 2**53)
+        size = (size,) if isinstance(size, int | np.integer) else tuple(size)
+        count = math.prod(size[1:])
+        if size[0] == 1 and len(self.keys) == 1 and count <= _SCALAR_DRAWS:
+            # The same floats as below: 53-bit ints convert exactly, the scale is a power of 2.
+            return np.array([(b >> 11) * _UNIT for b in self._bits_one(count)]).reshape(size)
+        return (self._bits(size) >> _SHIFTS[3]).astype(np.float64) * _UNIT
 
     def standard_normal(self, size: int | tuple[int, ...]) -> np.ndarray:
         """Standard normal floats (Box-Muller) of shape ``size``."""

@@ -132,7 +132,7 @@ class TutorEnv(gym.Env[np.ndarray, np.int64]):
         mastery = self._batch.mastery()[0]
         info = {
             "post_test": float(self._batch.score[0]),
-            "mastery": float(mastery.mean()),
+            "mastery": float(np.add.reduce(mastery)) / mastery.size,  # = mastery.mean()
             "mastery_per_skill": mastery,
         }
         if self._last_correct is not None:

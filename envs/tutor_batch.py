@@ -83,6 +83,7 @@ class TutorBatch:
         self.n_actions = self.curriculum.n_items
         self.q_matrix = self.curriculum.q_matrix
         self.skill_slots = self.curriculum.items.skill_slots(self.curriculum.graph)
+        self._item_skills = [tuple(int(s) for s in row if s >= 0) for row in self.skill_slots]
         self.test_items = self.curriculum.test_item_indices()
         self.test_weights = self.curriculum.test_weights()
         self.obs_size = 2 * self.n_skills + 1 + (self.n_skills if config.observe_mastery else 0)
@@ -125,8 +126,8 @@ class TutorBatch:
             raise InvalidActionError(
                 f"expected {self.n} integer item indices, got {actions!r} (dtype {actions.dtype})"
             )
-        bad = (actions < 0) | (actions >= self.n_actions)
-        if bad.any():
+        if actions.min() < 0 or actions.max() >= self.n_actions:
+            bad = (actions < 0) | (actions >= self.n_actions)
             raise InvalidActionError(
                 f"action {int(actions[bad][0])} is not an item index in [0, {self.n_actions})"
             )
@@ -137,7 +138,10 @@ class TutorBatch:
         actions = self.check_actions(actions)
         correct = self.model.respond(self.state, actions, self.streams)
         self.state = self.model.update(self.state, actions, correct, self.streams)
-        self._record(actions, correct)
+        if self.n == 1:
+            self._record_one(int(actions[0]), bool(correct[0]))
+        else:
+            self._record(actions, correct)
         before = self.score
         self.score = self.post_test()
         return correct, self.score - before
@@ -165,6 +169,28 @@ class TutorBatch:
             self._features[rows, k + skills] = tries
         self.steps += 1
         self._features[:, 2 * k] = np.minimum(self.steps, cfg.time_scale) / cfg.time_scale
+
+    def _record_one(self, item: int, answer: bool) -> None:
+        """:meth:`_record` for a batch of one (the single env), on Python scalars: the same
+        integer updates and float64 divisions, without numpy's per-call cost on tiny arrays."""
+        cfg, k = self.config, self.n_skills
+        history, cursor, features = self.history[0], self.cursor[0], self._features[0]
+        recent_correct, recent_count, attempts = (
+            self.recent_correct[0], self.recent_count[0], self.attempts[0]
+        )
+        for skill in self._item_skills[item]:
+            slot = int(cursor[skill])
+            old = int(history[skill, slot])
+            recent_correct[skill] += int(answer) - (old == 1)
+            recent_count[skill] += 1 - (old >= 0)
+            history[skill, slot] = answer
+            cursor[skill] = (slot + 1) % cfg.window
+            attempts[skill] += 1
+            features[skill] = int(recent_correct[skill]) / int(recent_count[skill])
+            tries = min(int(attempts[skill]), cfg.attempts_cap) / cfg.attempts_cap
+            features[k + skill] = tries
+        self.steps[0] += 1
+        features[2 * k] = min(int(self.steps[0]), cfg.time_scale) / cfg.time_scale
 
     # -- what can be measured -------------------------------------------------------------
     def post_test(self) -> np.ndarray:

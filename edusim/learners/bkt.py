@@ -112,6 +112,16 @@ class BKTState:
     learn_scale: np.ndarray
 
 
+@dataclass(frozen=True)
+class _MatrixPlan:
+    """Item-only parts of :meth:`BKTLearner.p_correct_matrix` for one list of ``m`` items."""
+
+    q: np.ndarray  # (m, K) skills of each item
+    skill: np.ndarray | None  # (m,) the one skill of each item, if each has exactly one
+    guess: np.ndarray  # (1, m)
+    gap: np.ndarray  # (1, m)
+
+
 class BKTLearner(LearnerModel[BKTState]):
     """Batched BKT learners over a curriculum's skills and items.
 
@@ -130,6 +140,8 @@ class BKTLearner(LearnerModel[BKTState]):
         prerequisites = curriculum.graph.prerequisite_matrix()  # [pre, skill]
         self._prereq_of = np.ascontiguousarray(prerequisites.T)  # [skill, pre]
         self.skill_slots = bank.skill_slots(curriculum.graph)  # (n_items, S), -1 padded
+        self._slot_used = self.skill_slots >= 0
+        self._slot_skill = np.maximum(self.skill_slots, 0)  # padding reads skill 0, unused
         k = self.n_skills
         p = {n: self.params.per_skill(n, k) for n in ("p_init", "p_learn", "p_guess", "p_slip")}
         self.p_init, self.p_learn = p["p_init"], p["p_learn"]
@@ -147,6 +159,7 @@ class BKTLearner(LearnerModel[BKTState]):
         self.item_slip -= excess / 2
         self.item_gap = 1.0 - self.item_slip - self.item_guess
         self._forgets = bool((self.p_forget > 0).any())
+        self._plans: dict[tuple, _MatrixPlan] = {}
 
     def init_state(self, n: int, rng: RandomSource) -> BKTState:
         known = rng.random((n, self.n_skills)) < self.p_init[None, :]
@@ -163,13 +176,7 @@ class BKTLearner(LearnerModel[BKTState]):
 
     def _ready(self, known: np.ndarray, items: np.ndarray) -> np.ndarray:
         """Whether learner ``j`` knows every skill of ``items[j]``."""
-        rows = np.arange(known.shape[0])
-        slots = self.skill_slots[items]
-        ready = np.ones(known.shape[0], dtype=bool)
-        for s in range(slots.shape[1]):  # one pass per skill slot (1-3), never per learner
-            skill = slots[:, s]
-            ready &= (skill < 0) | known[rows, np.maximum(skill, 0)]
-        return ready
+        return ~(self.q_matrix[items] & ~known).any(axis=1)
 
     def p_correct(self, state: BKTState, items: np.ndarray) -> np.ndarray:
         items = self.check_items(items)
@@ -177,13 +184,28 @@ class BKTLearner(LearnerModel[BKTState]):
         return self.item_guess[items] + self.item_gap[items] * ready
 
     def p_correct_matrix(self, state: BKTState, items: np.ndarray) -> np.ndarray:
-        items = self.check_items(items)
-        q = self.q_matrix[items]
-        if (q.sum(axis=1) == 1).all():
-            ready = state.known[:, q.argmax(axis=1)]
+        plan = self._matrix_plan(items)
+        if plan.skill is not None:
+            ready = state.known[:, plan.skill]
         else:
-            ready = ~(q[None, :, :] & ~state.known[:, None, :]).any(axis=-1)
-        return self.item_guess[items][None, :] + self.item_gap[items][None, :] * ready
+            ready = ~(plan.q[None, :, :] & ~state.known[:, None, :]).any(axis=-1)
+        return plan.guess + plan.gap * ready
+
+    def _matrix_plan(self, items: np.ndarray) -> _MatrixPlan:
+        """What :meth:`p_correct_matrix` needs to know about ``items``, kept for item sets it
+        has seen: environments ask about the same post-test items every step."""
+        items = np.asarray(items)
+        key = (items.shape, items.tobytes()) if items.dtype == np.int64 else None
+        plan = self._plans.get(key)
+        if plan is None:
+            items = self.check_items(items)
+            q = self.q_matrix[items]
+            skill = q.argmax(axis=1) if (q.sum(axis=1) == 1).all() else None
+            guess, gap = self.item_guess[items][None, :], self.item_gap[items][None, :]
+            plan = _MatrixPlan(q, skill, guess, gap)
+            if key is not None and len(self._plans) < 64:
+                self._plans[key] = plan
+        return plan
 
     def update(
         self, state: BKTState, items: np.ndarray, correct: np.ndarray, rng: RandomSource
@@ -191,28 +213,25 @@ class BKTLearner(LearnerModel[BKTState]):
         items = self.check_items(items)
         before = state.known
         n = before.shape[0]
-        rows = np.arange(n)
-        slots = self.skill_slots[items]
-        draws = rng.random((n, slots.shape[1]))
+        # Every skill slot (1-3) at once, never a loop over learners: each (learner, slot)
+        # reads the state before this step, so the slots are independent.
+        rows = np.arange(n)[:, None]
+        skill, used = self._slot_skill[items], self._slot_used[items]  # (n, S)
+        draws = rng.random((n, skill.shape[1]))
         known = before.copy()
-        for s in range(slots.shape[1]):  # one pass per skill slot (1-3), never per learner
-            if (slots[:, s] < 0).all():
-                continue  # no learner's item has an s-th skill (its draws stay unused)
-            skill = np.maximum(slots[:, s], 0)
-            # Prerequisite gate: with an unknown prerequisite the skill is learned more slowly.
-            unmet = (self._prereq_of[skill] & ~before).any(axis=1)
-            rate = self.p_learn[skill] * np.where(unmet, self.params.prereq_gate, 1.0)
-            rate = np.minimum(rate * state.learn_scale, 1.0)
-            learned = (slots[:, s] >= 0) & ~before[rows, skill] & (draws[:, s] < rate)
-            known[rows[learned], skill[learned]] = True
+        unknown = ~before
+        # Prerequisite gate: with an unknown prerequisite the skill is learned more slowly.
+        unmet = (self._prereq_of[skill] & unknown[:, None, :]).any(axis=2)
+        rate = self.p_learn[skill] * np.where(unmet, self.params.prereq_gate, 1.0)
+        rate = np.minimum(rate * state.learn_scale[:, None], 1.0)
+        learned = used & unknown[rows, skill] & (draws < rate)
+        known[learned.nonzero()[0], skill[learned]] = True
         if self._forgets and self.params.forget_on is ForgetMode.PRACTICE:
             # One transition of each practised skill's chain: known -> unknown w.p. forget.
-            draws = rng.random((n, slots.shape[1]))
-            for s in range(slots.shape[1]):
-                skill = np.maximum(slots[:, s], 0)
-                lost = before[rows, skill] & (draws[:, s] < self.p_forget[skill])
-                lost &= slots[:, s] >= 0
-                known[rows[lost], skill[lost]] = False
+            draws = rng.random((n, skill.shape[1]))
+            lost = before[rows, skill] & (draws < self.p_forget[skill])
+            lost &= used
+            known[lost.nonzero()[0], skill[lost]] = False
         elif self._forgets:
             forgotten = known & (rng.random((n, self.n_skills)) < self.p_forget[None, :])
             known &= ~forgotten
