@@ -142,6 +142,8 @@ class BKTLearner(LearnerModel[BKTState]):
         self.skill_slots = bank.skill_slots(curriculum.graph)  # (n_items, S), -1 padded
         self._slot_used = self.skill_slots >= 0
         self._slot_skill = np.maximum(self.skill_slots, 0)  # padding reads skill 0, unused
+        self._item_skills = [tuple(int(k) for k in row if k >= 0) for row in self.skill_slots]
+        self._prerequisites = [tuple(np.flatnonzero(row).tolist()) for row in self._prereq_of]
         k = self.n_skills
         p = {n: self.params.per_skill(n, k) for n in ("p_init", "p_learn", "p_guess", "p_slip")}
         self.p_init, self.p_learn = p["p_init"], p["p_learn"]
@@ -160,17 +162,19 @@ class BKTLearner(LearnerModel[BKTState]):
         self.item_gap = 1.0 - self.item_slip - self.item_guess
         self._forgets = bool((self.p_forget > 0).any())
         self._plans: dict[tuple, _MatrixPlan] = {}
+        graph = curriculum.graph
+        self._init_order = [  # (skill, its prerequisites) in topological order, for init_state
+            (k, np.flatnonzero(self._prereq_of[k]))
+            for k in map(graph.index, graph.topological_order())
+            if self._prereq_of[k].any()
+        ]
 
     def init_state(self, n: int, rng: RandomSource) -> BKTState:
         known = rng.random((n, self.n_skills)) < self.p_init[None, :]
         if self.params.init_from_prerequisites:
             # Walk skills in topological order: a skill stays known only if its prerequisites are.
-            graph = self.curriculum.graph
-            for skill in graph.topological_order():
-                k = graph.index(skill)
-                pre = np.flatnonzero(self._prereq_of[k])
-                if pre.size:
-                    known[:, k] &= known[:, pre].all(axis=1)
+            for k, pre in self._init_order:
+                known[:, k] &= known[:, pre].all(axis=1)
         scale = np.exp(self.params.learn_rate_sd * rng.standard_normal((n,)))
         return BKTState(known=known, learn_scale=scale)
 
@@ -180,6 +184,10 @@ class BKTLearner(LearnerModel[BKTState]):
 
     def p_correct(self, state: BKTState, items: np.ndarray) -> np.ndarray:
         items = self.check_items(items)
+        if items.shape == (1,) == state.known.shape[:1]:  # one learner: the same sum, on scalars
+            item, known = int(items[0]), state.known[0]
+            ready = all(known[k] for k in self._item_skills[item])
+            return np.array([self.item_guess[item] + self.item_gap[item] * ready])
         ready = self._ready(state.known, items)
         return self.item_guess[items] + self.item_gap[items] * ready
 
@@ -211,6 +219,19 @@ class BKTLearner(LearnerModel[BKTState]):
         self, state: BKTState, items: np.ndarray, correct: np.ndarray, rng: RandomSource
     ) -> BKTState:
         items = self.check_items(items)
+        n = state.known.shape[0]
+        if items.shape == (1,) == (n,):
+            known = self._practise_one(state, int(items[0]), rng)
+        else:
+            known = self._practise(state, items, rng)
+        if self._forgets and self.params.forget_on is ForgetMode.STEP:
+            forgotten = known & (rng.random((n, self.n_skills)) < self.p_forget[None, :])
+            known &= ~forgotten
+        return BKTState(known=known, learn_scale=state.learn_scale)
+
+    def _practise(self, state: BKTState, items: np.ndarray, rng: RandomSource) -> np.ndarray:
+        """Known skills after learning (and, with ``forget_on="practice"``, forgetting) the
+        skills of the practised items."""
         before = state.known
         n = before.shape[0]
         # Every skill slot (1-3) at once, never a loop over learners: each (learner, slot)
@@ -232,10 +253,30 @@ class BKTLearner(LearnerModel[BKTState]):
             lost = before[rows, skill] & (draws < self.p_forget[skill])
             lost &= used
             known[lost.nonzero()[0], skill[lost]] = False
-        elif self._forgets:
-            forgotten = known & (rng.random((n, self.n_skills)) < self.p_forget[None, :])
-            known &= ~forgotten
-        return BKTState(known=known, learn_scale=state.learn_scale)
+        return known
+
+    def _practise_one(self, state: BKTState, item: int, rng: RandomSource) -> np.ndarray:
+        """:meth:`_practise` for a batch of one learner (the single env) on Python scalars:
+        the same draws and the same float64 arithmetic, without numpy's per-call cost."""
+        before = state.known[0].tolist()
+        known = state.known.copy()
+        width = self.skill_slots.shape[1]
+        skills = self._item_skills[item]
+        draws = rng.random((1, width))[0].tolist()
+        scale = float(state.learn_scale[0])
+        for skill, u in zip(skills, draws, strict=False):
+            if before[skill]:
+                continue
+            unmet = not all(before[p] for p in self._prerequisites[skill])
+            rate = self.p_learn[skill] * (self.params.prereq_gate if unmet else 1.0)
+            if u < min(rate * scale, 1.0):
+                known[0, skill] = True
+        if self._forgets and self.params.forget_on is ForgetMode.PRACTICE:
+            draws = rng.random((1, width))[0].tolist()
+            for skill, u in zip(skills, draws, strict=False):
+                if before[skill] and u < self.p_forget[skill]:
+                    known[0, skill] = False
+        return known
 
     def mastery(self, state: BKTState) -> np.ndarray:
         return state.known.astype(np.float64)

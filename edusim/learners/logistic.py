@@ -94,6 +94,8 @@ class LogisticLearner(LearnerModel[LogisticState]):
         self.gamma = self.params.per_skill("gamma", self.n_skills)
         self.rho = self.params.per_skill("rho", self.n_skills)
         self.decay = float(np.exp(-1.0 / self.params.forget_steps))
+        self._practised = self.item_weights > 0
+        self._plans: dict[tuple, tuple[np.ndarray, np.ndarray]] = {}
 
     def init_state(self, n: int, rng: RandomSource) -> LogisticState:
         theta = self.params.ability_sd * rng.standard_normal((n,))
@@ -110,16 +112,29 @@ class LogisticLearner(LearnerModel[LogisticState]):
         return sigmoid(state.theta + skill_part - self.difficulty[items])
 
     def p_correct_matrix(self, state: LogisticState, items: np.ndarray) -> np.ndarray:
-        items = self.check_items(items)
+        weights, difficulty = self._matrix_plan(items)
         # einsum without BLAS: each entry is summed in the same order whatever the batch size.
-        skill_part = np.einsum("nk,mk->nm", self.skill_logits(state), self.item_weights[items])
-        return sigmoid(state.theta[:, None] + skill_part - self.difficulty[items][None, :])
+        skill_part = np.einsum("nk,mk->nm", self.skill_logits(state), weights)
+        return sigmoid(state.theta[:, None] + skill_part - difficulty)
+
+    def _matrix_plan(self, items: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Skill weights ``(m, K)`` and difficulties ``(1, m)`` of ``items``, kept for item sets
+        already seen: environments ask about the same post-test items every step."""
+        items = np.asarray(items)
+        key = (items.shape, items.tobytes()) if items.dtype == np.int64 else None
+        plan = self._plans.get(key)
+        if plan is None:
+            items = self.check_items(items)
+            plan = self.item_weights[items], self.difficulty[items][None, :]
+            if key is not None and len(self._plans) < 64:
+                self._plans[key] = plan
+        return plan
 
     def update(
         self, state: LogisticState, items: np.ndarray, correct: np.ndarray, rng: RandomSource
     ) -> LogisticState:
         items = self.check_items(items)
-        practised = self.item_weights[items] > 0
+        practised = self._practised[items]
         correct = np.asarray(correct, dtype=bool)[:, None]
         successes = state.successes * self.decay + (practised & correct)
         failures = state.failures * self.decay + (practised & ~correct)
