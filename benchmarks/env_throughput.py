@@ -5,10 +5,12 @@ Compares, in one process and on one CPU core (BLAS/OpenMP pinned to one thread):
   (b) ``gymnasium.vector.SyncVectorEnv`` over N single envs,
   (c) the native vector env (``make_vec(..., vectorization_mode="vector_entry_point")``),
 for BKT learners over a 20-skill random prerequisite DAG, plus the native ``edusim/KSS-v0``
-vector env when it is registered. Ratios are against (a).
+vector env when it is registered. Ratios are against (a). A second table times one env of
+each of ``SINGLE_IDS`` with its registered defaults (what an SB3 user's loop sees).
 
     .venv/bin/python benchmarks/env_throughput.py            # N in 1, 64, 1024, 16384
     .venv/bin/python benchmarks/env_throughput.py --sizes 1 64 --seconds 0.5
+    .venv/bin/python benchmarks/env_throughput.py --sizes --seconds 1     # single envs only
 """
 
 from __future__ import annotations
@@ -30,6 +32,9 @@ from rich.table import Table  # noqa: E402
 import edusim  # noqa: E402, F401
 from edusim.curriculum import Curriculum, SkillGraph  # noqa: E402
 
+#: Single environments timed with their registered defaults (the second table).
+SINGLE_IDS = ("edusim/Tutor-v0", "edusim/TutorLogistic-v0", "edusim/KSS-v0")
+
 
 def measure(step: Callable[[], None], n_learners: int, seconds: float) -> float:
     """Learner-steps per second of ``step`` (which advances ``n_learners`` learners)."""
@@ -43,10 +48,13 @@ def measure(step: Callable[[], None], n_learners: int, seconds: float) -> float:
             return calls * n_learners / elapsed
 
 
-def single_env(curriculum: Curriculum, seconds: float) -> float:
-    env = gym.make("edusim/Tutor-v0", curriculum=curriculum)
+def single_env(
+    curriculum: Curriculum | None, seconds: float, env_id: str = "edusim/Tutor-v0"
+) -> float:
+    """Steps per second of one ``env_id`` env (on ``curriculum``, else its default)."""
+    env = gym.make(env_id, **({} if curriculum is None else {"curriculum": curriculum}))
     env.reset(seed=0)
-    actions = np.random.default_rng(0).integers(0, curriculum.n_items, size=100_000)
+    actions = np.random.default_rng(0).integers(0, env.action_space.n, size=100_000)
     counter = iter(range(10**9))
 
     def step() -> None:
@@ -69,7 +77,7 @@ def vector_env(make: Callable[[int], gym.vector.VectorEnv], n: int, seconds: flo
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--sizes", type=int, nargs="+", default=[1, 64, 1024, 16384])
+    parser.add_argument("--sizes", type=int, nargs="*", default=[1, 64, 1024, 16384])
     parser.add_argument("--seconds", type=float, default=2.0, help="time per measurement")
     args = parser.parse_args()
 
@@ -88,22 +96,31 @@ def main() -> None:
     def kss(n: int) -> gym.vector.VectorEnv:
         return gym.make_vec("edusim/KSS-v0", num_envs=n, vectorization_mode="vector_entry_point")
 
-    baseline = single_env(curriculum, args.seconds)
-    has_kss = "edusim/KSS-v0" in gym.registry
-    table = Table(title="learner-steps per second, one core (BKT, 20 skills)")
-    for column in ("N", "(a) single env", "(b) SyncVectorEnv", "(c) native vector",
-                   "(c)/(a)", "(c)/(b)", *(["KSS-v0 vector"] if has_kss else [])):
-        table.add_column(column, justify="right")
-    for n in args.sizes:
-        # SyncVectorEnv steps N Python envs one by one: give it less time at large N.
-        b = vector_env(sync, n, args.seconds if n <= 1024 else args.seconds / 4)
-        c = vector_env(native, n, args.seconds)
-        row = [f"{n:,}", f"{baseline:,.0f}", f"{b:,.0f}", f"{c:,.0f}",
-               f"{c / baseline:,.1f}x", f"{c / b:,.1f}x"]
-        if has_kss:
-            row.append(f"{vector_env(kss, n, args.seconds):,.0f}")
-        table.add_row(*row)
-    Console(width=140).print(table)
+    if args.sizes:  # the vector table (--sizes with no value: only the single envs)
+        baseline = single_env(curriculum, args.seconds)
+        has_kss = "edusim/KSS-v0" in gym.registry
+        table = Table(title="learner-steps per second, one core (BKT, 20 skills)")
+        for column in ("N", "(a) single env", "(b) SyncVectorEnv", "(c) native vector",
+                       "(c)/(a)", "(c)/(b)", *(["KSS-v0 vector"] if has_kss else [])):
+            table.add_column(column, justify="right")
+        for n in args.sizes:
+            # SyncVectorEnv steps N Python envs one by one: give it less time at large N.
+            b = vector_env(sync, n, args.seconds if n <= 1024 else args.seconds / 4)
+            c = vector_env(native, n, args.seconds)
+            row = [f"{n:,}", f"{baseline:,.0f}", f"{b:,.0f}", f"{c:,.0f}",
+                   f"{c / baseline:,.1f}x", f"{c / b:,.1f}x"]
+            if has_kss:
+                row.append(f"{vector_env(kss, n, args.seconds):,.0f}")
+            table.add_row(*row)
+        Console(width=140).print(table)
+
+    singles = Table(title="one env stepped in a Python loop (registered defaults)", min_width=60)
+    singles.add_column("id")
+    singles.add_column("steps/s", justify="right")
+    for env_id in SINGLE_IDS:
+        if env_id in gym.registry:
+            singles.add_row(env_id, f"{single_env(None, env_id=env_id, seconds=args.seconds):,.0f}")
+    Console(width=140).print(singles)
 
 
 if __name__ == "__main__":

@@ -1,0 +1,158 @@
+"""The single tutoring env's one-learner fast paths change no trajectory.
+
+A batch of one takes scalar paths (Python-int random streams, scalar BKT practice and
+``p_correct``, scalar bookkeeping of what the teacher observes); these tests pin them to the
+batched code and to trajectories recorded before the fast paths existed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+import gymnasium as gym
+import numpy as np
+import pytest
+
+import edusim  # noqa: F401  (registers the ids)
+from edusim.curriculum import Curriculum, Item, ItemBank, SkillGraph
+from edusim.learners import BKTLearner, BKTParams, LogisticLearner
+from edusim.streams import LearnerStreams
+
+# (id, seed) -> (obs digest, answers digest, episode returns, final post-test), recorded with
+# the code before the single-env fast paths (commit ab2b129). Observations are ratios of small
+# integers and answers are bits, so both are exact on every platform.
+GOLDEN = {
+    ("edusim/Tutor-v0", 0): ("155502886b8ceb86", "c3172448bf368154",
+                             [0.095454545, 0.190909091, 0.127272727], 0.2),
+    ("edusim/Tutor-v0", 7): ("3966b5d6175f247a", "83ceb9a0b6e08ce7",
+                             [0.095454545, 0.031818182, 0.095454545], 0.2),
+    ("edusim/TutorLogistic-v0", 0): ("79d517bd7be8812e", "0f212166f60baffa",
+                                     [0.235212783, 0.245006621, 0.244460597], 0.232633312),
+    ("edusim/TutorLogistic-v0", 7): ("315de9cab604ba50", "08e9937973f8f426",
+                                     [0.055202362, 0.053480826, 0.2459792], 0.508743489),
+}
+
+
+def _digest(env_id: str, seed: int, steps: int = 300) -> tuple:
+    env = gym.make(env_id)
+    obs, info = env.reset(seed=seed)
+    actions = np.random.default_rng(seed + 1).integers(0, env.action_space.n, size=steps)
+    seen = hashlib.sha256(obs.tobytes())
+    answers, returns, total = [], [], 0.0
+    for action in actions:
+        obs, reward, terminated, truncated, info = env.step(action)
+        seen.update(obs.tobytes())
+        answers.append(str(int(info["correct"])))
+        total += reward
+        if terminated or truncated:
+            returns.append(total)
+            total = 0.0
+            obs, info = env.reset()
+            seen.update(obs.tobytes())
+    answered = hashlib.sha256("".join(answers).encode()).hexdigest()[:16]
+    return seen.hexdigest()[:16], answered, returns, info["post_test"]
+
+
+@pytest.mark.parametrize(("env_id", "seed"), list(GOLDEN))
+def test_trajectories_are_those_recorded_before_the_fast_paths(env_id: str, seed: int) -> None:
+    obs, answers, returns, post_test = _digest(env_id, seed)
+    want_obs, want_answers, want_returns, want_post_test = GOLDEN[env_id, seed]
+    assert (obs, answers) == (want_obs, want_answers)
+    assert returns == pytest.approx(want_returns, abs=1e-8)
+    assert post_test == pytest.approx(want_post_test, abs=1e-8)
+
+
+def _multi_skill_curriculum() -> Curriculum:
+    """Items with one to three skills, a test item with two, over a random DAG."""
+    graph = SkillGraph.random_dag(8, edge_prob=0.3, seed=2)
+    skills = list(graph.skills)
+    rng = np.random.default_rng(3)
+    items = []
+    for i in range(30):
+        chosen = sorted(rng.choice(len(skills), size=1 + i % 3, replace=False))
+        items.append(Item(f"i{i}", tuple(skills[j] for j in chosen), float(rng.normal())))
+    test = [Item(f"t{s}", (s,), 0.0) for s in skills] + [Item("tmix", (skills[0], skills[-1]))]
+    test_items = {s: (f"t{s}",) for s in skills} | {skills[0]: (f"t{skills[0]}", "tmix")}
+    return Curriculum("multi", graph, ItemBank(tuple(items)), test_items, ItemBank(tuple(test)))
+
+
+MULTI = _multi_skill_curriculum()
+VARIANTS = {
+    "bkt-practice-forgetting": ("edusim/Tutor-v0", {
+        "learner_params": {"p_forget": 0.1, "forget_on": "practice", "p_learn": 0.4},
+        "heterogeneity": 0.7}),
+    "bkt-step-forgetting": ("edusim/Tutor-v0", {
+        "learner_params": {"p_forget": 0.1}, "observe_mastery": True}),
+    "logistic": ("edusim/TutorLogistic-v0", {"window": 2}),
+}
+
+
+@pytest.mark.parametrize("variant", list(VARIANTS))
+def test_multi_skill_vector_env_equals_single_envs(variant: str) -> None:
+    env_id, kwargs = VARIANTS[variant]
+    n, horizon = 3, 7
+    vec = gym.make_vec(env_id, num_envs=n, vectorization_mode="vector_entry_point",
+                       max_episode_steps=horizon, curriculum=MULTI, **kwargs)
+    singles = [gym.make(env_id, max_episode_steps=horizon, curriculum=MULTI, **kwargs)
+               for _ in range(n)]
+    obs, info = vec.reset(seed=20)
+    for i, single in enumerate(singles):
+        o, inf = single.reset(seed=20 + i)
+        assert np.array_equal(obs[i], o) and info["post_test"][i] == inf["post_test"]
+    rng = np.random.default_rng(1)
+    pending = np.zeros(n, dtype=bool)
+    for _ in range(3 * horizon + 2):
+        actions = rng.integers(0, MULTI.n_items, size=n)
+        obs, reward, _, truncated, info = vec.step(actions)
+        for i, single in enumerate(singles):
+            if pending[i]:
+                o, inf = single.reset()
+                r, tr = 0.0, False
+            else:
+                o, r, _, tr, inf = single.step(actions[i])
+            assert np.array_equal(obs[i], o)
+            assert reward[i] == r and truncated[i] == tr
+            assert info["post_test"][i] == inf["post_test"]
+            assert info["mastery"][i] == inf["mastery"]
+            pending[i] = tr
+
+
+@pytest.mark.parametrize("forget_on", ["step", "practice"])
+@pytest.mark.parametrize("learner", ["bkt", "logistic"])
+def test_learner_of_a_batch_of_one_equals_its_row_in_a_batch(learner: str, forget_on: str) -> None:
+    if learner == "bkt":
+        model = BKTLearner(MULTI, BKTParams(p_forget=0.1, forget_on=forget_on, p_learn=0.5,
+                                            learn_rate_sd=0.5))
+    else:
+        model = LogisticLearner(MULTI)
+    seeds = [4, 9, 2]
+    batch = LearnerStreams.from_seeds(seeds)
+    singles = [LearnerStreams.from_seeds([s]) for s in seeds]
+    state = model.init_state(3, batch)
+    states = [model.init_state(1, s) for s in singles]
+    actions = np.random.default_rng(5).integers(0, MULTI.n_items, (60, 3))
+    for items in actions:
+        p = model.p_correct(state, items)
+        correct = model.respond(state, items, batch)
+        state = model.update(state, items, correct, batch)
+        for j in range(3):
+            assert model.p_correct(states[j], items[j : j + 1])[0] == p[j]
+            c = model.respond(states[j], items[j : j + 1], singles[j])
+            states[j] = model.update(states[j], items[j : j + 1], c, singles[j])
+            assert c[0] == correct[j]
+    for j in range(3):
+        assert np.array_equal(model.mastery(states[j])[0], model.mastery(state)[j])
+
+
+@pytest.mark.parametrize("count", [0, 1, 2, 3, 8, 9, 20])
+def test_one_learner_streams_draw_the_rows_of_a_batch(count: int) -> None:
+    keys = np.array([0, 2**64 - 1, 12345, 2**63], dtype=np.uint64)
+    batch = LearnerStreams(keys)
+    singles = [LearnerStreams(keys[j : j + 1]) for j in range(len(keys))]
+    for _ in range(3):
+        drawn = batch.random((len(keys), count))
+        for j, single in enumerate(singles):
+            assert single.random((1, count)).tobytes() == drawn[j : j + 1].tobytes()
+            assert single.counters[0] == batch.counters[j]
+    normal = batch.standard_normal((len(keys),))
+    assert [s.standard_normal((1,))[0] for s in singles] == normal.tolist()
