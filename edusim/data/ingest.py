@@ -117,9 +117,6 @@ def batches(files: list[SourceFile], max_files: int, max_bytes: int
         yield batch
 
 
-_NONE = FileRecord("")
-
-
 @dataclass
 class _Batch:
     """A batch of files read, hashed and (when clean and a fast path exists) parsed."""
@@ -128,6 +125,9 @@ class _Batch:
     prints: dict[str, str]
     changed: list[SourceFile]
     rows: pa.Table | None
+
+
+_NONE = FileRecord("")  # a file the store does not hold yet
 
 
 def _prepared(
