@@ -138,12 +138,12 @@ VARIANTS = {
 }
 
 
-def run_neural(variant: str, epochs: int, device: str, data_dir: Path) -> dict:
+def run_neural(variant: str, epochs: int, device: str, data_dir: Path, seed: int = 0) -> dict:
     """Train ``variant`` on the training file, evaluate on the test file (runs in a child)."""
     kind, model_config, settings = VARIANTS[variant]
     train, test = _load(data_dir)
     vocab = Vocabulary.from_frame(train)
-    config = TrainConfig(epochs=epochs, patience=3, device=device, **settings)
+    config = TrainConfig(epochs=epochs, patience=3, device=device, seed=seed, **settings)
     epoch_seconds: list[float] = []
     clock = [time.perf_counter()]
 
@@ -174,12 +174,14 @@ def run_neural(variant: str, epochs: int, device: str, data_dir: Path) -> dict:
         "fit_s": seconds,
         "note": f"{len(epoch_seconds)} epochs ({1 / np.mean(epoch_seconds):.3f} epochs/s, "
                 f"{np.mean(epoch_seconds):.1f}s/epoch), best epoch {best}, {windows}, batch "
-                f"{config.batch_size}, lr {config.lr:g}, {peak_note}, device {device}",
+                f"{config.batch_size}, lr {config.lr:g}, seed {config.seed}, {peak_note}, "
+                f"device {device}",
     }
 
 
 def _child(variant: str, epochs: int, args: argparse.Namespace) -> dict:
     command = [sys.executable, __file__, "--worker", variant, "--epochs", str(epochs),
+               "--seed", str(args.seed),
                "--threads", str(args.threads), "--device", args.device,
                "--data", str(args.data)]
     done = subprocess.run(command, stdout=subprocess.PIPE, text=True)
@@ -212,11 +214,14 @@ def main() -> None:
     parser.add_argument("--threads", type=int, default=1, help="torch / OpenMP CPU threads")
     parser.add_argument("--device", default="cpu")
     parser.add_argument("--repeat", type=int, default=3, help="BKT and pyBKT fits (median)")
+    parser.add_argument("--seed", type=int, default=0,
+                        help="Seed of the neural fits (weights, validation split, batches)")
     parser.add_argument("--worker", help=argparse.SUPPRESS)
     args = parser.parse_args()
     torch.set_num_threads(args.threads)
     if args.worker:
-        print(json.dumps(run_neural(args.worker, args.epochs, args.device, args.data)))
+        print(json.dumps(run_neural(args.worker, args.epochs, args.device, args.data,
+                                    args.seed)))
         return
     models = [m.strip() for m in args.models.split(",") if m.strip()]
     train, test = _load(args.data)

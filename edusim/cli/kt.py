@@ -73,8 +73,8 @@ def _progress_callback(progress: Progress):
 
 
 def _spec(model: str, level: str, params: list[str], restarts: int, forgetting: bool,
-          epochs: int, window: int, batch_size: int, lr: float, patience: int,
-          seed: int, device: str):
+          epochs: int, window: int | None, batch_size: int, lr: float, patience: int,
+          seed: int, device: str, stride: int | None = None):
     from edusim.kt import BKTFitConfig, FitSpec, TrainConfig
 
     return FitSpec(
@@ -82,8 +82,9 @@ def _spec(model: str, level: str, params: list[str], restarts: int, forgetting: 
         level=level,
         bkt=BKTFitConfig(forgetting=forgetting, restarts=restarts, seed=seed, device=device),
         model=_parse_params(params),
-        train=TrainConfig(epochs=epochs, window=window, batch_size=batch_size, lr=lr,
-                          patience=patience, seed=seed, device=device),
+        train=TrainConfig.recommended(model, epochs=epochs, window=window, stride=stride,
+                                      batch_size=batch_size, lr=lr, patience=patience,
+                                      seed=seed, device=device),
     )
 
 
@@ -101,7 +102,11 @@ def fit_command(
     restarts: int = typer.Option(1, help="BKT: random restarts."),
     forgetting: bool = typer.Option(False, help="BKT: fit a forget probability."),
     epochs: int = typer.Option(10, help="Neural: maximum epochs."),
-    window: int = typer.Option(200, help="Neural: window length."),
+    window: int | None = typer.Option(
+        None, help="Neural: window length (default: the model's, DKT 200, SAKT 30)."),
+    stride: int | None = typer.Option(
+        None, help="Neural: overlapping windows, a new one every STRIDE rows (default: the "
+                   "model's, SAKT 15; none for DKT or when --window is given)."),
     batch_size: int = typer.Option(64, help="Neural: windows per batch."),
     lr: float = typer.Option(1e-3, help="Neural: learning rate."),
     patience: int = typer.Option(3, help="Neural: early-stopping patience (epochs)."),
@@ -122,7 +127,7 @@ def fit_command(
         if threads:
             torch.set_num_threads(threads)
         spec = _spec(model, level, param, restarts, forgetting, epochs, window, batch_size,
-                     lr, patience, seed, device)
+                     lr, patience, seed, device, stride)
         frame = _read(train, format)
         if test is None:
             frame, test_frame = split_learners(frame, (0.8, 0.2), seed=seed)
@@ -190,7 +195,11 @@ def cv_command(
     level: str = typer.Option("skill", help="Tokens: skill or question."),
     param: list[str] = typer.Option([], "--param", "-p", help="Neural setting KEY=VALUE."),
     epochs: int = typer.Option(10, help="Neural: maximum epochs."),
-    window: int = typer.Option(200, help="Neural: window length."),
+    window: int | None = typer.Option(
+        None, help="Neural: window length (default: the model's, DKT 200, SAKT 30)."),
+    stride: int | None = typer.Option(
+        None, help="Neural: overlapping windows, a new one every STRIDE rows (default: the "
+                   "model's, SAKT 15; none for DKT or when --window is given)."),
     seed: int = typer.Option(0, help="Seed of the folds and the fits."),
     device: str = typer.Option("auto", help="auto, cpu or cuda."),
     out: Path | None = typer.Option(None, help="Write the per-fold table to this CSV."),
@@ -200,7 +209,8 @@ def cv_command(
     from edusim.kt.io import atomic_write_text
 
     with _errors():
-        spec = _spec(model, level, param, 1, False, epochs, window, 64, 1e-3, 3, seed, device)
+        spec = _spec(model, level, param, 1, False, epochs, window, 64, 1e-3, 3, seed, device,
+                     stride)
         table = cross_validate(spec, _read(data, format), folds=folds, seed=seed)
         if out is not None:
             atomic_write_text(table.to_csv(index=False), out)

@@ -48,19 +48,22 @@ class FitSpec:
         level: Tokens are skills or questions.
         bkt: BKT settings (used when ``kind == "bkt"``).
         model: Neural model config overrides, e.g. ``{"hidden": 50}``.
-        train: Neural training settings.
+        train: Neural training settings (default: :meth:`TrainConfig.recommended` for
+            ``kind``, i.e. the model's recommended windows).
     """
 
     kind: str
     level: Level = Level.SKILL
     bkt: BKTFitConfig = field(default_factory=BKTFitConfig)
     model: Mapping = field(default_factory=dict)
-    train: TrainConfig = field(default_factory=TrainConfig)
+    train: TrainConfig | None = None
 
     def __post_init__(self) -> None:
         if self.kind not in kinds():
             raise ValueError(f"unknown KT model {self.kind!r}; choose from {kinds()}")
         object.__setattr__(self, "level", Level(self.level))
+        if self.train is None:
+            object.__setattr__(self, "train", TrainConfig.recommended(self.kind))
 
 
 def fit(

@@ -21,20 +21,30 @@ __all__ = ["ModelSpec", "MODELS", "register_model", "build_model"]
 
 @dataclass(frozen=True)
 class ModelSpec:
-    """A registered model: its class and its config dataclass."""
+    """A registered model: its class, its config dataclass and its recommended windows.
+
+    Attributes:
+        model: The :class:`SequenceModel` subclass.
+        config: Its config dataclass.
+        window: Recommended window length (rows a prediction can see, at most).
+        stride: Recommended stride of overlapping windows (``None``: consecutive windows).
+    """
 
     model: type[SequenceModel]
     config: type
+    window: int = 200
+    stride: int | None = None
 
 
 MODELS: dict[str, ModelSpec] = {}
 
 
-def register_model(name: str, model: type[SequenceModel], config: type) -> None:
-    """Add a neural model under ``name``."""
+def register_model(name: str, model: type[SequenceModel], config: type, window: int = 200,
+                   stride: int | None = None) -> None:
+    """Add a neural model under ``name`` (with its recommended windows)."""
     if name in MODELS:
         raise ValueError(f"KT model {name!r} is already registered")
-    MODELS[name] = ModelSpec(model, config)
+    MODELS[name] = ModelSpec(model, config, window, stride)
 
 
 def build_model(name: str, vocab_size: int, window: int, config: Any = None) -> SequenceModel:
@@ -52,5 +62,7 @@ def build_model(name: str, vocab_size: int, window: int, config: Any = None) -> 
     return spec.model(vocab_size, window, config)
 
 
-register_model("dkt", DKT, DKTConfig)
-register_model("sakt", SAKT, SAKTConfig)
+# Windows measured on assist2009_updated (benchmarks/kt.py): DKT's LSTM uses long windows
+# well; SAKT, whose only sense of recency is its window, does best on short overlapping ones.
+register_model("dkt", DKT, DKTConfig, window=200)
+register_model("sakt", SAKT, SAKTConfig, window=30, stride=15)

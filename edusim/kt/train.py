@@ -39,7 +39,7 @@ from edusim.kt.device import resolve_device
 from edusim.kt.fitted import FittedNeural, predict_windows
 from edusim.kt.io import ModelFileError, atomic_save, load_file
 from edusim.kt.metrics import evaluate
-from edusim.kt.registry import build_model
+from edusim.kt.registry import MODELS, build_model
 from edusim.kt.sequences import Interactions, Vocabulary
 
 __all__ = ["TrainConfig", "TrainEvent", "EventKind", "fit_neural", "CHECKPOINT_NAME"]
@@ -83,6 +83,25 @@ class TrainConfig:
     seed: int = 0
     device: str = "auto"
     amp: bool = True
+
+    @classmethod
+    def recommended(cls, kind: str, **settings) -> TrainConfig:
+        """Settings with the windows recommended for model ``kind`` (see the registry).
+
+        A ``window`` given without a ``stride`` means consecutive windows.
+
+        Example:
+            >>> config = TrainConfig.recommended("sakt", epochs=3)
+            >>> config.window, config.stride, config.epochs
+            (30, 15, 3)
+            >>> TrainConfig.recommended("sakt", window=50).stride is None
+            True
+        """
+        spec = MODELS.get(kind)
+        if spec is not None and settings.get("window") is None:
+            settings = {**settings, "window": spec.window,
+                        "stride": settings.get("stride") or spec.stride}
+        return cls(**{k: v for k, v in settings.items() if v is not None or k == "stride"})
 
     def __post_init__(self) -> None:
         if self.epochs < 1 or self.batch_size < 1 or self.window < 2 or self.patience < 1:

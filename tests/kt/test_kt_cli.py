@@ -63,6 +63,20 @@ def test_fit_dkt_with_resume_and_params(files, tmp_path):
     assert json.loads((tmp_path / "metrics.json").read_text())["test_auc"] == first["test_auc"]
 
 
+@pytest.mark.parametrize(("extra", "windows"), [
+    ([], (30, 15)),                                   # SAKT's recommended windows
+    (["--window", "12"], (12, None)),                 # a window given: consecutive windows
+    (["--window", "12", "--stride", "4"], (12, 4)),
+])
+def test_fit_sakt_windows(files, tmp_path, extra, windows):
+    train, test = files
+    _ok(["kt", "fit", "--model", "sakt", "--train", str(train), "--test", str(test),
+         "--format", "dkt", "--out", str(tmp_path), "--device", "cpu", "--epochs", "1",
+         "--param", "dim=8", "--param", "heads=2", "--threads", "1", *extra])
+    model = load_model(tmp_path / "model.pt")
+    assert (model.window, model.stride) == windows
+
+
 def test_cv_by_learner(files, tmp_path):
     out = _ok(["kt", "cv", "--model", "bkt", "--data", str(files[0]), "--format", "dkt",
                "--folds", "3", "--device", "cpu", "--out", str(tmp_path / "cv.csv")])
