@@ -126,7 +126,11 @@ class TutorBatch:
             raise InvalidActionError(
                 f"expected {self.n} integer item indices, got {actions!r} (dtype {actions.dtype})"
             )
-        if actions.min() < 0 or actions.max() >= self.n_actions:
+        if self.n == 1:  # the single env: one Python comparison instead of two reductions
+            out_of_range = not 0 <= actions[0] < self.n_actions
+        else:
+            out_of_range = actions.min() < 0 or actions.max() >= self.n_actions
+        if out_of_range:
             bad = (actions < 0) | (actions >= self.n_actions)
             raise InvalidActionError(
                 f"action {int(actions[bad][0])} is not an item index in [0, {self.n_actions})"
