@@ -140,8 +140,6 @@ class BKTLearner(LearnerModel[BKTState]):
         prerequisites = curriculum.graph.prerequisite_matrix()  # [pre, skill]
         self._prereq_of = np.ascontiguousarray(prerequisites.T)  # [skill, pre]
         self.skill_slots = bank.skill_slots(curriculum.graph)  # (n_items, S), -1 padded
-        self._slot_used = self.skill_slots >= 0
-        self._slot_skill = np.maximum(self.skill_slots, 0)  # padding reads skill 0, unused
         self._item_skills = [tuple(int(k) for k in row if k >= 0) for row in self.skill_slots]
         self._prerequisites = [tuple(np.flatnonzero(row).tolist()) for row in self._prereq_of]
         k = self.n_skills
@@ -180,7 +178,13 @@ class BKTLearner(LearnerModel[BKTState]):
 
     def _ready(self, known: np.ndarray, items: np.ndarray) -> np.ndarray:
         """Whether learner ``j`` knows every skill of ``items[j]``."""
-        return ~(self.q_matrix[items] & ~known).any(axis=1)
+        rows = np.arange(known.shape[0])
+        slots = self.skill_slots[items]
+        ready = np.ones(known.shape[0], dtype=bool)
+        for s in range(slots.shape[1]):  # one pass per skill slot (1-3), never per learner
+            skill = slots[:, s]
+            ready &= (skill < 0) | known[rows, np.maximum(skill, 0)]
+        return ready
 
     def p_correct(self, state: BKTState, items: np.ndarray) -> np.ndarray:
         items = self.check_items(items)
@@ -234,25 +238,28 @@ class BKTLearner(LearnerModel[BKTState]):
         skills of the practised items."""
         before = state.known
         n = before.shape[0]
-        # Every skill slot (1-3) at once, never a loop over learners: each (learner, slot)
-        # reads the state before this step, so the slots are independent.
-        rows = np.arange(n)[:, None]
-        skill, used = self._slot_skill[items], self._slot_used[items]  # (n, S)
-        draws = rng.random((n, skill.shape[1]))
+        rows = np.arange(n)
+        slots = self.skill_slots[items]
+        draws = rng.random((n, slots.shape[1]))
         known = before.copy()
-        unknown = ~before
-        # Prerequisite gate: with an unknown prerequisite the skill is learned more slowly.
-        unmet = (self._prereq_of[skill] & unknown[:, None, :]).any(axis=2)
-        rate = self.p_learn[skill] * np.where(unmet, self.params.prereq_gate, 1.0)
-        rate = np.minimum(rate * state.learn_scale[:, None], 1.0)
-        learned = used & unknown[rows, skill] & (draws < rate)
-        known[learned.nonzero()[0], skill[learned]] = True
+        for s in range(slots.shape[1]):  # one pass per skill slot (1-3), never per learner
+            if (slots[:, s] < 0).all():
+                continue  # no learner's item has an s-th skill (its draws stay unused)
+            skill = np.maximum(slots[:, s], 0)
+            # Prerequisite gate: with an unknown prerequisite the skill is learned more slowly.
+            unmet = (self._prereq_of[skill] & ~before).any(axis=1)
+            rate = self.p_learn[skill] * np.where(unmet, self.params.prereq_gate, 1.0)
+            rate = np.minimum(rate * state.learn_scale, 1.0)
+            learned = (slots[:, s] >= 0) & ~before[rows, skill] & (draws[:, s] < rate)
+            known[rows[learned], skill[learned]] = True
         if self._forgets and self.params.forget_on is ForgetMode.PRACTICE:
             # One transition of each practised skill's chain: known -> unknown w.p. forget.
-            draws = rng.random((n, skill.shape[1]))
-            lost = before[rows, skill] & (draws < self.p_forget[skill])
-            lost &= used
-            known[lost.nonzero()[0], skill[lost]] = False
+            draws = rng.random((n, slots.shape[1]))
+            for s in range(slots.shape[1]):
+                skill = np.maximum(slots[:, s], 0)
+                lost = before[rows, skill] & (draws[:, s] < self.p_forget[skill])
+                lost &= slots[:, s] >= 0
+                known[rows[lost], skill[lost]] = False
         return known
 
     def _practise_one(self, state: BKTState, item: int, rng: RandomSource) -> np.ndarray:
