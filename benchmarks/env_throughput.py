@@ -1,6 +1,6 @@
 """Learner-steps per second of edusim's tutoring environments.
 
-Compares, in one process and on one CPU core (BLAS/OpenMP pinned to one thread):
+Compares, in one process and on one CPU core (BLAS/OpenMP pinned to one thread, CPU time):
   (a) one ``edusim/Tutor-v0`` env stepped in a Python loop,
   (b) ``gymnasium.vector.SyncVectorEnv`` over N single envs,
   (c) the native vector env (``make_vec(..., vectorization_mode="vector_entry_point")``),
@@ -37,17 +37,20 @@ SINGLE_IDS = ("edusim/Tutor-v0", "edusim/TutorLogistic-v0", "edusim/KSS-v0")
 
 
 def measure(step: Callable[[], None], n_learners: int, seconds: float, windows: int = 3) -> float:
-    """Learner-steps per second of ``step`` (which advances ``n_learners`` learners): the best
-    of ``windows`` timing windows sharing ``seconds``, so that a burst of other work on a shared
-    machine spoils one window rather than the result."""
+    """Learner-steps per CPU second of ``step`` (which advances ``n_learners`` learners).
+
+    CPU time of this process (one thread: BLAS is pinned above), not wall time, and the best of
+    ``windows`` windows sharing ``seconds``: on a machine shared with other work, time spent
+    waiting for the core is not counted and a burst of cache contention spoils one window.
+    """
     step()  # warm-up
     best = 0.0
     for _ in range(windows):
-        calls, start = 0, time.perf_counter()
+        calls, start = 0, time.process_time()
         while True:
             step()
             calls += 1
-            elapsed = time.perf_counter() - start
+            elapsed = time.process_time() - start
             if elapsed >= seconds / windows and calls >= 3:
                 break
         best = max(best, calls * n_learners / elapsed)

@@ -116,7 +116,10 @@ class LearnerStreams:
         count = math.prod(size[1:])
         if size[0] == 1 and len(self.keys) == 1 and count <= _SCALAR_DRAWS:
             # The same floats as below: 53-bit ints convert exactly, the scale is a power of 2.
-            return np.array([(b >> 11) * _UNIT for b in self._bits_one(count)]).reshape(size)
+            values = [(b >> 11) * _UNIT for b in self._bits_one(count)]
+            if len(size) <= 2:  # (1,) or (1, count): no reshape needed
+                return np.array(values if len(size) == 1 else [values])
+            return np.array(values).reshape(size)
         return (self._bits(size) >> _SHIFTS[3]).astype(np.float64) * _UNIT
 
     def standard_normal(self, size: int | tuple[int, ...]) -> np.ndarray:

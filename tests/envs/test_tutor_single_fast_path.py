@@ -154,5 +154,7 @@ def test_one_learner_streams_draw_the_rows_of_a_batch(count: int) -> None:
         for j, single in enumerate(singles):
             assert single.random((1, count)).tobytes() == drawn[j : j + 1].tobytes()
             assert single.counters[0] == batch.counters[j]
+    cube = batch.random((len(keys), 2, 2))
+    assert all(np.array_equal(s.random((1, 2, 2)), cube[j : j + 1]) for j, s in enumerate(singles))
     normal = batch.standard_normal((len(keys),))
     assert [s.standard_normal((1,))[0] for s in singles] == normal.tolist()
