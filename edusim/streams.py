@@ -41,7 +41,7 @@ _SHIFTS = tuple(np.array(s, dtype=np.uint64) for s in (30, 27, 31, 11))
 _ONE = np.array(1, dtype=np.uint64)
 _MASK64 = (1 << 64) - 1
 _UNIT = 1.0 / 2**53
-#: Most numbers per draw that one learner's stream hashes in plain Python (see ``_bits``).
+#: Most numbers per draw that a one-learner stream hashes in plain Python (see ``random``).
 _SCALAR_DRAWS = 8
 
 
