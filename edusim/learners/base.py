@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import dataclasses
 from abc import ABC, abstractmethod
+from collections.abc import Callable
 from typing import Any, Generic, Protocol, TypeVar
 
 import numpy as np
@@ -31,6 +32,7 @@ class RandomSource(Protocol):
 
 
 State = TypeVar("State")
+Plan = TypeVar("Plan")
 
 
 class LearnerModel(ABC, Generic[State]):
@@ -88,6 +90,22 @@ class LearnerModel(ABC, Generic[State]):
                 f"for {type(self).__name__}"
             )
         return items.astype(np.int64, copy=False)
+
+    def for_item_set(self, items: np.ndarray, build: Callable[[np.ndarray], Plan]) -> Plan:
+        """``build(checked items)``, kept per item set (at most 64 sets per model).
+
+        Environments ask about the same post-test items every step; what a model derives from
+        them (lookups, masks) need not be rebuilt each time.
+        """
+        items = np.asarray(items)
+        key = (items.shape, items.tobytes()) if items.dtype == np.int64 else None
+        plans = self.__dict__.setdefault("_item_set_plans", {})
+        plan = plans.get(key) if key is not None else None
+        if plan is None:
+            plan = build(self.check_items(items))
+            if key is not None and len(plans) < 64:
+                plans[key] = plan
+        return plan
 
 
 def scatter_state(state: State, mask: np.ndarray, part: State) -> State:

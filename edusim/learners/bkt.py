@@ -159,7 +159,6 @@ class BKTLearner(LearnerModel[BKTState]):
         self.item_slip -= excess / 2
         self.item_gap = 1.0 - self.item_slip - self.item_guess
         self._forgets = bool((self.p_forget > 0).any())
-        self._plans: dict[tuple, _MatrixPlan] = {}
         graph = curriculum.graph
         self._init_order = [  # (skill, its prerequisites) in topological order, for init_state
             (k, np.flatnonzero(self._prereq_of[k]))
@@ -206,18 +205,14 @@ class BKTLearner(LearnerModel[BKTState]):
     def _matrix_plan(self, items: np.ndarray) -> _MatrixPlan:
         """What :meth:`p_correct_matrix` needs to know about ``items``, kept for item sets it
         has seen: environments ask about the same post-test items every step."""
-        items = np.asarray(items)
-        key = (items.shape, items.tobytes()) if items.dtype == np.int64 else None
-        plan = self._plans.get(key)
-        if plan is None:
-            items = self.check_items(items)
+
+        def build(items: np.ndarray) -> _MatrixPlan:
             q = self.q_matrix[items]
             skill = q.argmax(axis=1) if (q.sum(axis=1) == 1).all() else None
-            guess, gap = self.item_guess[items][None, :], self.item_gap[items][None, :]
-            plan = _MatrixPlan(q, skill, guess, gap)
-            if key is not None and len(self._plans) < 64:
-                self._plans[key] = plan
-        return plan
+            return _MatrixPlan(q, skill, self.item_guess[items][None, :],
+                               self.item_gap[items][None, :])
+
+        return self.for_item_set(items, build)
 
     def update(
         self, state: BKTState, items: np.ndarray, correct: np.ndarray, rng: RandomSource

@@ -95,7 +95,6 @@ class LogisticLearner(LearnerModel[LogisticState]):
         self.rho = self.params.per_skill("rho", self.n_skills)
         self.decay = float(np.exp(-1.0 / self.params.forget_steps))
         self._practised = self.item_weights > 0
-        self._plans: dict[tuple, tuple[np.ndarray, np.ndarray]] = {}
 
     def init_state(self, n: int, rng: RandomSource) -> LogisticState:
         theta = self.params.ability_sd * rng.standard_normal((n,))
@@ -120,15 +119,9 @@ class LogisticLearner(LearnerModel[LogisticState]):
     def _matrix_plan(self, items: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Skill weights ``(m, K)`` and difficulties ``(1, m)`` of ``items``, kept for item sets
         already seen: environments ask about the same post-test items every step."""
-        items = np.asarray(items)
-        key = (items.shape, items.tobytes()) if items.dtype == np.int64 else None
-        plan = self._plans.get(key)
-        if plan is None:
-            items = self.check_items(items)
-            plan = self.item_weights[items], self.difficulty[items][None, :]
-            if key is not None and len(self._plans) < 64:
-                self._plans[key] = plan
-        return plan
+        return self.for_item_set(
+            items, lambda checked: (self.item_weights[checked], self.difficulty[checked][None, :])
+        )
 
     def update(
         self, state: LogisticState, items: np.ndarray, correct: np.ndarray, rng: RandomSource
