@@ -83,6 +83,8 @@ class LearnerModel(ABC, Generic[State]):
         items = np.asarray(items)
         if items.dtype.kind not in "iu":
             raise ValueError(f"item indices must be integers, got dtype {items.dtype}")
+        if items.size == 1 and 0 <= items.item() < self.n_items:  # one learner: no reductions
+            return items.astype(np.int64, copy=False)
         bad = (items < 0) | (items >= self.n_items)
         if bad.any():
             raise ValueError(
