@@ -28,7 +28,7 @@ from __future__ import annotations
 import enum
 import os
 from collections.abc import Callable
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, fields
 from pathlib import Path
 
 import numpy as np
@@ -153,10 +153,18 @@ def _identity(kind, vocab, model_config, config, train, valid) -> dict:
     }
 
 
+_DEFAULT_SETTINGS = {
+    f.name: f.default for f in fields(TrainConfig) if f.name not in _RESUMABLE
+}
+
+
 def _resume(path: Path, identity: dict) -> dict | None:
     if not path.is_file():
         return None
     state = load_file(path)
+    if isinstance(state.get("train_config"), dict):
+        # Settings added since an older checkpoint was written compare as their defaults.
+        state["train_config"] = {**_DEFAULT_SETTINGS, **state["train_config"]}
     for key, value in identity.items():
         if state.get(key) != value:
             raise ModelFileError(

@@ -10,6 +10,7 @@ import pytest
 import torch
 
 from edusim.kt import ModelFileError, TrainConfig, Vocabulary, encode, fit_neural
+from edusim.kt.io import atomic_save, load_file
 from edusim.kt.train import CHECKPOINT_NAME
 
 CONFIG = TrainConfig(epochs=4, window=10, batch_size=16, patience=10, device="cpu", seed=5)
@@ -72,3 +73,14 @@ def test_resume_from_another_setup_is_refused(small_frame, tmp_path):
     with pytest.raises(ModelFileError, match="train config"):
         fit_neural("dkt", encode(small_frame, vocab), vocab, MODEL, other,
                    checkpoint_dir=tmp_path, resume=True)
+
+
+def test_checkpoint_from_before_a_new_setting_still_resumes(small_frame, tmp_path):
+    """A checkpoint written before ``stride`` existed lacks it: it counts as the default."""
+    straight = _fit(small_frame, checkpoint_dir=tmp_path)
+    path = tmp_path / CHECKPOINT_NAME
+    state = load_file(path)
+    del state["train_config"]["stride"]
+    atomic_save(state, path)
+    resumed = _fit(small_frame, checkpoint_dir=tmp_path, resume=True)
+    _assert_same_weights(resumed, straight)
