@@ -125,3 +125,19 @@ def test_untouched_files_are_not_read_and_touched_ones_are_hashed(tmp_path, cont
     report = store.ingest([tmp_path / "in"], "ednet-kt1", contents=contents, check_content=True)
     assert (report.files_read, report.files_replaced, report.rows_added) == (1, 1, 3)
     assert store.query("SELECT count(*) AS n FROM interactions WHERE item_id = 'q3'").n[0] == 0
+
+
+def test_re_ingesting_an_archive_hashes_its_members_and_adds_nothing(tmp_path, contents):
+    import zipfile
+
+    write(tmp_path / "KT1" / "u1.csv", GOOD)
+    write(tmp_path / "KT1" / "u2.csv", GOOD)
+    with zipfile.ZipFile(tmp_path / "kt1.zip", "w") as archive:
+        for name in ("u1.csv", "u2.csv"):
+            archive.write(tmp_path / "KT1" / name, f"KT1/{name}")
+    store = Store(tmp_path / "db.duckdb")
+    assert store.ingest([tmp_path / "kt1.zip"], "ednet-kt1", contents=contents).rows_added == 6
+    # Members are extracted afresh (new times) each run: their content hashes decide.
+    report = store.ingest([tmp_path / "kt1.zip"], "ednet-kt1", contents=contents)
+    assert (report.files_read, report.files_unchanged, report.rows_added) == (0, 2, 0)
+    assert store.counts()["interactions"] == 6
