@@ -7,7 +7,7 @@ import os
 import pandas as pd
 import pytest
 
-from edusim.data import Store, load, read_store
+from edusim.data import DataError, Store, load, read_store
 from edusim.data.ednet import EdNetKT1Loader
 from edusim.data.fastcsv import read_blobs
 from edusim.data.sources import open_sources
@@ -141,3 +141,21 @@ def test_re_ingesting_an_archive_hashes_its_members_and_adds_nothing(tmp_path, c
     report = store.ingest([tmp_path / "kt1.zip"], "ednet-kt1", contents=contents)
     assert (report.files_read, report.files_unchanged, report.rows_added) == (0, 2, 0)
     assert store.counts()["interactions"] == 6
+
+
+@pytest.mark.parametrize("elapsed", ["+5", "5.0", "1e3", " 5", "5 ", "0x10", "05", "-0", "1_000",
+                                     "9223372036854775807", "9223372036854775808"])
+def test_odd_integers_read_as_staging_reads_them(tmp_path, contents, monkeypatch, elapsed):
+    """Whatever pyarrow accepts, DuckDB's reader accepts with the same value (else: staged)."""
+    path = write(tmp_path / "in" / "u1.csv", KT1_HEADER + f"1000,1,q1,a,{elapsed}\n")
+
+    def read(fast: bool):
+        with monkeypatch.context() as patch:
+            if not fast:
+                patch.setattr(EdNetKT1Loader, "fast_context", lambda self, con: None)
+            try:
+                return load(path, "ednet-kt1", contents=contents).elapsed_ms.tolist()
+            except DataError as exc:
+                return type(exc)
+
+    assert read(fast=True) == read(fast=False)
