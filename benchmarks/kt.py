@@ -34,7 +34,13 @@ Usage::
 
     python benchmarks/kt.py --pybkt-python /tmp/pybkt/venv/bin/python
         [--models bkt,dkt,sakt,sakt-recency] [--epochs 5] [--sakt-epochs 30] [--threads 1]
-        [--device cpu|cuda]
+        [--device cpu|cuda|cpu,cuda] [--seed 0]
+
+On a machine with a GPU, the CUDA-versus-CPU check of the issue is one command (a few minutes;
+the second table gives epochs per second on each device and the ratio)::
+
+    python benchmarks/kt.py --models dkt,sakt --epochs 3 --sakt-epochs 3 --device cpu,cuda \
+        --threads 16
 """
 
 from __future__ import annotations
@@ -171,7 +177,7 @@ def run_neural(variant: str, epochs: int, device: str, data_dir: Path, seed: int
                else f"window {config.window} stride {config.stride}")
     return {
         "model": f"edusim {variant}", "auc": metrics.auc, "rmse": metrics.rmse,
-        "fit_s": seconds,
+        "fit_s": seconds, "epochs_per_s": float(1 / np.mean(epoch_seconds)), "device": device,
         "note": f"{len(epoch_seconds)} epochs ({1 / np.mean(epoch_seconds):.3f} epochs/s, "
                 f"{np.mean(epoch_seconds):.1f}s/epoch), best epoch {best}, {windows}, batch "
                 f"{config.batch_size}, lr {config.lr:g}, seed {config.seed}, {peak_note}, "
@@ -179,10 +185,10 @@ def run_neural(variant: str, epochs: int, device: str, data_dir: Path, seed: int
     }
 
 
-def _child(variant: str, epochs: int, args: argparse.Namespace) -> dict:
+def _child(variant: str, epochs: int, args: argparse.Namespace, device: str) -> dict:
     command = [sys.executable, __file__, "--worker", variant, "--epochs", str(epochs),
                "--seed", str(args.seed),
-               "--threads", str(args.threads), "--device", args.device,
+               "--threads", str(args.threads), "--device", device,
                "--data", str(args.data)]
     done = subprocess.run(command, stdout=subprocess.PIPE, text=True)
     if done.returncode:
@@ -202,6 +208,23 @@ def _table(rows: list[dict], baseline: float | None) -> str:
     return "\n".join(lines)
 
 
+def _device_table(rows: list[dict], devices: list[str]) -> str:
+    """Epochs per second of each neural model on each device, and the ratio to the first."""
+    by_model: dict[str, dict[str, float]] = {}
+    for r in rows:
+        if "epochs_per_s" in r:
+            by_model.setdefault(r["model"], {})[r["device"]] = r["epochs_per_s"]
+    head = " | ".join(f"epochs/s {d}" for d in devices)
+    ratios = " | ".join(f"{d} / {devices[0]}" for d in devices[1:])
+    lines = [f"| model | {head} | {ratios} |", "|---" * (1 + 2 * len(devices) - 1) + "|"]
+    for model, rates in by_model.items():
+        cells = " | ".join(f"{rates.get(d, float('nan')):.3f}" for d in devices)
+        ratio = " | ".join(f"{rates.get(d, float('nan')) / rates[devices[0]]:.1f}x"
+                           for d in devices[1:])
+        lines.append(f"| {model} | {cells} | {ratio} |")
+    return "\n".join(lines)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", type=Path, default=DATA)
@@ -212,7 +235,9 @@ def main() -> None:
     parser.add_argument("--sakt-epochs", type=int, default=30,
                         help="most SAKT epochs (early stopping, patience 3)")
     parser.add_argument("--threads", type=int, default=1, help="torch / OpenMP CPU threads")
-    parser.add_argument("--device", default="cpu")
+    parser.add_argument("--device", default="cpu",
+                        help="cpu, cuda, or a list (cpu,cuda): neural models run on each and "
+                             "a table compares their epochs per second; BKT uses the first")
     parser.add_argument("--repeat", type=int, default=3, help="BKT and pyBKT fits (median)")
     parser.add_argument("--seed", type=int, default=0,
                         help="Seed of the neural fits (weights, validation split, batches)")
@@ -235,14 +260,18 @@ def main() -> None:
     else:
         print("pyBKT row skipped: pass --pybkt-python PATH (an interpreter with pyBKT "
               "installed; see the module docstring)", file=sys.stderr)
+    devices = [d.strip() for d in args.device.split(",") if d.strip()]
     if "bkt" in models:
         for max_iter in (100, 1000):
-            rows.append(run_bkt(train, test, args.device, max_iter, args.repeat))
+            rows.append(run_bkt(train, test, devices[0], max_iter, args.repeat))
     for variant in VARIANTS:
         if variant in models:
             epochs = args.epochs if variant == "dkt" else args.sakt_epochs
-            rows.append(_child(variant, epochs, args))
+            rows.extend(_child(variant, epochs, args, device) for device in devices)
     print(_table(rows, baseline))
+    if len(devices) > 1:
+        print()
+        print(_device_table(rows, devices))
 
 
 if __name__ == "__main__":
