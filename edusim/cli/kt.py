@@ -88,6 +88,13 @@ def _spec(model: str, level: str, params: list[str], restarts: int, forgetting: 
     )
 
 
+# Shared by `fit` and `cv`.
+_WINDOW = typer.Option(None, help="Neural: window length (default: the model's, DKT 200, SAKT 30).")
+_STRIDE = typer.Option(
+    None, help="Neural: overlapping windows, a new one every STRIDE rows (default: the model's, "
+               "SAKT 15; none for DKT or when --window is given).")
+
+
 @kt_app.command("fit")
 def fit_command(
     model: str = typer.Option(..., "--model", "-m", help="bkt, dkt or sakt."),
@@ -102,11 +109,8 @@ def fit_command(
     restarts: int = typer.Option(1, help="BKT: random restarts."),
     forgetting: bool = typer.Option(False, help="BKT: fit a forget probability."),
     epochs: int = typer.Option(10, help="Neural: maximum epochs."),
-    window: int | None = typer.Option(
-        None, help="Neural: window length (default: the model's, DKT 200, SAKT 30)."),
-    stride: int | None = typer.Option(
-        None, help="Neural: overlapping windows, a new one every STRIDE rows (default: the "
-                   "model's, SAKT 15; none for DKT or when --window is given)."),
+    window: int | None = _WINDOW,
+    stride: int | None = _STRIDE,
     batch_size: int = typer.Option(64, help="Neural: windows per batch."),
     lr: float = typer.Option(1e-3, help="Neural: learning rate."),
     patience: int = typer.Option(3, help="Neural: early-stopping patience (epochs)."),
@@ -195,11 +199,8 @@ def cv_command(
     level: str = typer.Option("skill", help="Tokens: skill or question."),
     param: list[str] = typer.Option([], "--param", "-p", help="Neural setting KEY=VALUE."),
     epochs: int = typer.Option(10, help="Neural: maximum epochs."),
-    window: int | None = typer.Option(
-        None, help="Neural: window length (default: the model's, DKT 200, SAKT 30)."),
-    stride: int | None = typer.Option(
-        None, help="Neural: overlapping windows, a new one every STRIDE rows (default: the "
-                   "model's, SAKT 15; none for DKT or when --window is given)."),
+    window: int | None = _WINDOW,
+    stride: int | None = _STRIDE,
     seed: int = typer.Option(0, help="Seed of the folds and the fits."),
     device: str = typer.Option("auto", help="auto, cpu or cuda."),
     out: Path | None = typer.Option(None, help="Write the per-fold table to this CSV."),

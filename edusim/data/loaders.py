@@ -115,40 +115,22 @@ def load_with_report(
         if direct is not None:
             table, issues = direct
             table = table.sort_by([("user_id", "ascending"), ("timestamp", "ascending")])
-        elif (fast := _fast(loader, files)) is not None:
-            table, issues = fast, []
         else:
-            table, issues = _staged(loader, files, mode)
+            table, issues = _through_duckdb(loader, files, mode)
     frame = from_arrow(table)
     return frame, LoadReport(len(files), len(frame), tuple(issues))
 
 
-def _fast(loader: Loader, files: list) -> pa.Table | None:
-    """The rows by the loader's fast path (clean input only; see :mod:`~.fastcsv`)."""
-    con = open_duckdb()
-    try:
-        loader.catalog(con)
-        context = loader.fast_context(con)
-    finally:
-        con.close()
-    table = None if context is None else loader.fast_batch(context, files, read_blobs(files))
-    if table is None:
-        return None
-    plain = pa.table({
-        name: pc.cast(column, pa.string()) if pa.types.is_dictionary(column.type) else column
-        for name, column in zip(table.column_names, table.columns, strict=True)
-    })
-    for name in CANONICAL_COLUMNS:
-        if name not in plain.column_names:
-            plain = plain.append_column(name, pa.nulls(len(plain), pa.string()))
-    order = [(c, "ascending") for c in ("user_id", "timestamp", "_source", "_rn")]
-    return plain.sort_by(order).select(list(CANONICAL_COLUMNS))
-
-
-def _staged(loader: Loader, files: list, mode: ErrorMode) -> tuple[pa.Table, list[Issue]]:
+def _through_duckdb(loader: Loader, files: list, mode: ErrorMode
+                    ) -> tuple[pa.Table, list[Issue]]:
+    """The rows by the loader's fast path when the input is clean, else staged in DuckDB."""
     con = open_duckdb()
     try:
         issues = list(loader.catalog(con))
+        context = loader.fast_context(con)
+        fast = None if context is None else loader.fast_batch(context, files, read_blobs(files))
+        if fast is not None:
+            return _sorted_canonical(fast), issues
         create_stage(con)
         issues.extend(loader.stage(con, files, mode))
         if not loader.unique_times:
@@ -160,6 +142,19 @@ def _staged(loader: Loader, files: list, mode: ErrorMode) -> tuple[pa.Table, lis
     finally:
         con.close()
     return table, issues
+
+
+def _sorted_canonical(table: pa.Table) -> pa.Table:
+    """Fast-path rows as staging returns them: plain strings, every column, same order."""
+    plain = pa.table({
+        name: pc.cast(column, pa.string()) if pa.types.is_dictionary(column.type) else column
+        for name, column in zip(table.column_names, table.columns, strict=True)
+    })
+    for name in CANONICAL_COLUMNS:
+        if name not in plain.column_names:
+            plain = plain.append_column(name, pa.nulls(len(plain), pa.string()))
+    order = [(c, "ascending") for c in ("user_id", "timestamp", "_source", "_rn")]
+    return plain.sort_by(order).select(list(CANONICAL_COLUMNS))
 
 
 def load(
