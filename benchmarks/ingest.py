@@ -67,12 +67,12 @@ def duckdb_write_only(
     Builds the store's Arrow batches first (not timed), then times inserting them into the
     ``interactions`` table of a fresh database file. Returns (rows, seconds).
     """
+    from edusim.data.csv_fast_path import read_blobs
     from edusim.data.ednet import EdNetKT1Loader
-    from edusim.data.fastcsv import read_blobs
     from edusim.data.ingest import batches, create_tables
+    from edusim.data.loader_base import open_duckdb
     from edusim.data.schema import CANONICAL_COLUMNS
     from edusim.data.sources import open_sources
-    from edusim.data.staging import open_duckdb
 
     loader = EdNetKT1Loader(contents=contents)
     con = open_duckdb(db)
@@ -140,7 +140,7 @@ def main() -> None:
     if args.worker:
         worker(args)
         return
-    from edusim.data.synth import SynthConfig, write_synthetic
+    from edusim.data.synthetic_ednet import SynthConfig, write_synthetic
 
     work = Path(args.work or Path(tempfile.gettempdir()) / "edusim-ingest-bench"
                 / f"n{args.learners}-m{args.mean_steps}-s{args.seed}")

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from edusim.data import Store, analysis
 from edusim.data.report import write_report
-from edusim.data.synth import SynthConfig, write_synthetic
+from edusim.data.synthetic_ednet import SynthConfig, write_synthetic
 
 
 def main() -> None:

@@ -196,7 +196,7 @@ def synth(
     overwrite: bool = typer.Option(False, help="Replace existing folders."),
 ) -> None:
     """Write synthetic EdNet learner files simulated by an edusim learner model."""
-    from edusim.data.synth import SynthConfig, write_synthetic
+    from edusim.data.synthetic_ednet import SynthConfig, write_synthetic
 
     with _errors():
         config = SynthConfig(learners=learners, mean_steps=mean_steps, seed=seed, model=model,

@@ -35,7 +35,7 @@ import networkx as nx
 import pandas as pd
 
 from edusim.curriculum import SkillGraph
-from edusim.data.staging import open_duckdb
+from edusim.data.loader_base import open_duckdb
 from edusim.data.store import Store
 
 __all__ = [

@@ -19,7 +19,7 @@ import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
-from edusim.data.staging import open_duckdb
+from edusim.data.loader_base import open_duckdb
 
 __all__ = ["exclusive", "atomic_copy"]
 

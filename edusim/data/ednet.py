@@ -25,14 +25,7 @@ import duckdb
 import numpy as np
 import pyarrow as pa
 
-from edusim.data.csvread import (
-    collect,
-    drop_rows,
-    null_check,
-    order_check,
-    read_files,
-)
-from edusim.data.fastcsv import (
+from edusim.data.csv_fast_path import (
     DICTIONARY,
     in_time_order,
     join_bodies,
@@ -41,9 +34,16 @@ from edusim.data.fastcsv import (
     provenance,
     repeats_within_files,
 )
+from edusim.data.csv_staging import (
+    collect,
+    drop_rows,
+    null_check,
+    order_check,
+    read_files,
+)
+from edusim.data.loader_base import EVENTS, ITEMS, SKILLS, STAGE, Loader, create_catalog
 from edusim.data.schema import DataError, ErrorMode, Issue
 from edusim.data.sources import SourceFile
-from edusim.data.staging import EVENTS, ITEMS, SKILLS, STAGE, Loader, create_catalog
 
 __all__ = ["EdNetKT1Loader", "EdNetActionLoader", "stage_contents", "contents_file"]
 

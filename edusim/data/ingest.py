@@ -26,10 +26,8 @@ from typing import Any
 import duckdb
 import pyarrow as pa
 
-from edusim.data.fastcsv import read_blobs
-from edusim.data.schema import CANONICAL_COLUMNS, SQL_COLUMNS, DataError, ErrorMode, Issue
-from edusim.data.sources import SourceFile
-from edusim.data.staging import (
+from edusim.data.csv_fast_path import read_blobs
+from edusim.data.loader_base import (
     EVENT_COLUMNS,
     EVENTS,
     ITEM_COLUMNS,
@@ -42,6 +40,8 @@ from edusim.data.staging import (
     create_stage,
     derive_catalog,
 )
+from edusim.data.schema import CANONICAL_COLUMNS, SQL_COLUMNS, DataError, ErrorMode, Issue
+from edusim.data.sources import SourceFile
 
 __all__ = ["FileRecord", "IngestResult", "run_ingest", "create_tables", "batches", "digest"]
 

@@ -17,27 +17,35 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from edusim.data.dkt import DktLoader
-from edusim.data.ednet import EdNetActionLoader, EdNetKT1Loader, EdNetKT3Loader, EdNetKT4Loader
-from edusim.data.fastcsv import read_blobs
-from edusim.data.schema import CANONICAL_COLUMNS, DataError, ErrorMode, Issue, from_arrow
-from edusim.data.sources import open_sources
-from edusim.data.staging import (
+from edusim.data.csv_fast_path import read_blobs
+from edusim.data.loader_base import (
     STAGE,
     Loader,
     check_duplicates,
     create_stage,
     open_duckdb,
 )
-from edusim.data.tabular import CsvLoader
+from edusim.data.schema import CANONICAL_COLUMNS, DataError, ErrorMode, Issue, from_arrow
+from edusim.data.sources import open_sources
+from edusim.registry import Entry, Registry
 
 __all__ = ["LOADERS", "LoadReport", "formats", "make_loader", "load", "load_with_report"]
 
-LOADERS: dict[str, type[Loader]] = {
-    cls.format: cls
-    for cls in (EdNetKT1Loader, EdNetActionLoader, EdNetKT3Loader, EdNetKT4Loader, CsvLoader,
-                DktLoader)
-}
+#: The source formats: format name -> its :class:`Loader` class (one line per format).
+LOADERS: Registry[type[Loader]] = Registry("format", {
+    "ednet-kt1": Entry("edusim.data.ednet:EdNetKT1Loader", "EdNet KT1",
+                       "One file per learner, one row per answered question."),
+    "ednet-kt2": Entry("edusim.data.ednet:EdNetActionLoader", "EdNet KT2",
+                       "One file per learner of enter/respond/submit actions; final answers."),
+    "ednet-kt3": Entry("edusim.data.ednet:EdNetKT3Loader", "EdNet KT3",
+                       "KT2 plus lecture and explanation actions."),
+    "ednet-kt4": Entry("edusim.data.ednet:EdNetKT4Loader", "EdNet KT4",
+                       "Every action, with cursor time."),
+    "csv": Entry("edusim.data.csv_loader:CsvLoader", "CSV table",
+                 "One row per answer, columns named by a mapping or an ASSISTments preset."),
+    "dkt": Entry("edusim.data.dkt_format:DktLoader", "DKT sequences",
+                 "Three lines per learner: length, skill ids, correctness."),
+})
 
 PathLike = str | os.PathLike
 
@@ -73,7 +81,8 @@ def make_loader(format: str, **options: Any) -> Loader:
     """The loader for ``format`` with its options (``contents=``, ``columns=``, ``preset=``...).
 
     Raises:
-        ValueError: For an unknown format or an option that format does not take.
+        ValueError: For an unknown format (:class:`edusim.registry.UnknownNameError`, which
+            lists the valid ones) or an option that format does not take.
 
     Example:
         >>> make_loader("dkt", contents="x")  # doctest: +ELLIPSIS
@@ -81,10 +90,7 @@ def make_loader(format: str, **options: Any) -> Loader:
         ...
         ValueError: format 'dkt' takes no option 'contents'; its options: ['skill_names', ...]
     """
-    try:
-        cls = LOADERS[format]
-    except KeyError:
-        raise ValueError(f"unknown format {format!r}; choose from {formats()}") from None
+    cls = LOADERS.load(format)
     allowed = [f.name for f in dataclasses.fields(cls) if f.init]
     for name in options:
         if name not in allowed:

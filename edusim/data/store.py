@@ -4,7 +4,7 @@ Ingest is
 
 * **parallel and streaming**: files are read in batches of about 16 MiB, never by a Python
   loop over rows; a progress callback runs after each batch and memory is bounded by a
-  batch. Clean EdNet KT1 batches take a fast path (:mod:`edusim.data.fastcsv`: the files'
+  batch. Clean EdNet KT1 batches take a fast path (:mod:`edusim.data.csv_fast_path`: the files'
   lines joined as bytes and parsed by pyarrow's multi-threaded reader); everything else,
   and every batch with a problem, is staged by DuckDB's parallel CSV reader, which reports
   each problem with its file and line (:mod:`edusim.data.ingest`);
@@ -44,10 +44,10 @@ import pandas as pd
 from edusim.atomic import atomic_path
 from edusim.data.dbfile import atomic_copy, exclusive
 from edusim.data.ingest import FileRecord, batches, run_ingest
+from edusim.data.loader_base import open_duckdb
 from edusim.data.loaders import make_loader
 from edusim.data.schema import CANONICAL_COLUMNS, DataError, ErrorMode, Issue, from_arrow
 from edusim.data.sources import open_sources
-from edusim.data.staging import open_duckdb
 
 __all__ = ["Store", "IngestReport", "read_store", "TABLES"]
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from edusim.data.synth import SynthConfig, write_synthetic
+from edusim.data.synthetic_ednet import SynthConfig, write_synthetic
 
 from .app_helpers import errors_of
 

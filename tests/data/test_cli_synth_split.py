@@ -17,7 +17,7 @@ from edusim.data import (
     split_learners,
     validate,
 )
-from edusim.data.synth import SynthConfig, write_synthetic
+from edusim.data.synthetic_ednet import SynthConfig, write_synthetic
 
 from .data_helpers import CONTENTS, KT4, needs_samples
 

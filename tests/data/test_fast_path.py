@@ -8,11 +8,11 @@ import pandas as pd
 import pytest
 
 from edusim.data import DataError, Store, load, read_store
+from edusim.data.csv_fast_path import read_blobs
 from edusim.data.ednet import EdNetKT1Loader
-from edusim.data.fastcsv import read_blobs
+from edusim.data.loader_base import open_duckdb
 from edusim.data.sources import open_sources
-from edusim.data.staging import open_duckdb
-from edusim.data.synth import SynthConfig, write_synthetic
+from edusim.data.synthetic_ednet import SynthConfig, write_synthetic
 
 from .data_helpers import KT1_HEADER, write
 

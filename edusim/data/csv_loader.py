@@ -24,10 +24,10 @@ from typing import ClassVar
 
 import duckdb
 
-from edusim.data.csvread import cast_columns, collect, drop_rows, null_check, quote, read_files
+from edusim.data.csv_staging import cast_columns, collect, drop_rows, null_check, quote, read_files
+from edusim.data.loader_base import SKILLS, STAGE, Loader
 from edusim.data.schema import DataError, ErrorMode, Issue
 from edusim.data.sources import SourceFile
-from edusim.data.staging import SKILLS, STAGE, Loader
 
 __all__ = ["CsvLoader", "CsvSpec", "TimeUnit", "PRESETS"]
 

@@ -17,7 +17,7 @@ from typing import Any, ClassVar
 import duckdb
 import pyarrow as pa
 
-from edusim.data.csvread import collect, drop_rows
+from edusim.data.csv_staging import collect, drop_rows
 from edusim.data.schema import SQL_COLUMNS, ErrorMode, Issue
 from edusim.data.sources import SourceFile
 
@@ -126,7 +126,7 @@ class Loader(ABC):
         ``context`` comes from :meth:`fast_context`, ``blobs`` are the files' bytes. Pure
         Arrow, no DuckDB (it runs in a reader thread). Returns ``None`` when the batch is not
         plainly clean: the caller then stages it, and staging reports every problem (see
-        :mod:`edusim.data.fastcsv`).
+        :mod:`edusim.data.csv_fast_path`).
         """
         return None
 

@@ -29,10 +29,10 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute  # noqa: F401  (registers pa.compute)
 
-from edusim.data.csvread import collect
+from edusim.data.csv_staging import collect
+from edusim.data.loader_base import SKILLS, STAGE, Loader, create_catalog
 from edusim.data.schema import ErrorMode, Issue
 from edusim.data.sources import SourceFile
-from edusim.data.staging import SKILLS, STAGE, Loader, create_catalog
 
 __all__ = ["DktLoader", "parse_dkt"]
 
