@@ -9,10 +9,18 @@ grounds plan quality in edusim's learner models.
 
 from __future__ import annotations
 
-from edusim.planning.analyst import error_rate, likely_mistakes
+from edusim.curricula.forms import QuestionForm, Solution, forms_for, solve
+from edusim.planning.analyst import error_rate, likely_mistakes, solve_item
 from edusim.planning.builder import TimingModel, build_plan
+from edusim.planning.context import PlanContext, PlannerConfig
 from edusim.planning.errors import PlanningError
-from edusim.planning.evaluator import CRITERIA, PlanScores, Thresholds, evaluate_offline
+from edusim.planning.evaluator import (
+    CRITERIA,
+    DEFINITIONS,
+    PlanScores,
+    Thresholds,
+    evaluate_offline,
+)
 from edusim.planning.markdown import render_history, render_markdown, render_scores
 from edusim.planning.optimizer import OptimizerConfig, PlanningResult, PlanRound, optimize_plan
 from edusim.planning.plan import (
@@ -26,7 +34,6 @@ from edusim.planning.plan import (
     WorkedExample,
 )
 from edusim.planning.planner import (
-    PlannerConfig,
     draft_plan,
     draft_spec,
     revise_spec,
@@ -41,7 +48,6 @@ from edusim.planning.profile import (
     simulate_profile,
 )
 from edusim.planning.simulation import CLASS_MODELS, ClassUtility, simulate_class
-from edusim.planning.solutions import Solution, solve
 from edusim.planning.tasks import (
     AnalyseTask,
     DraftTask,
@@ -67,6 +73,7 @@ __all__ = [
     "render_scores",
     "CLASS_MODELS",
     "CRITERIA",
+    "DEFINITIONS",
     "LEVELS",
     "ClassUtility",
     "GroupProfile",
@@ -74,11 +81,13 @@ __all__ = [
     "LessonPlan",
     "Mistake",
     "MistakeType",
+    "PlanContext",
     "PlanScores",
     "PlanSpec",
     "PlannerConfig",
     "PlanningError",
     "PracticeItem",
+    "QuestionForm",
     "Solution",
     "Thresholds",
     "TimeBlock",
@@ -90,6 +99,7 @@ __all__ = [
     "draft_spec",
     "error_rate",
     "evaluate_offline",
+    "forms_for",
     "likely_mistakes",
     "load_profile",
     "profile_from_interactions",
@@ -97,5 +107,6 @@ __all__ = [
     "simulate_class",
     "simulate_profile",
     "solve",
+    "solve_item",
     "suggest_targets",
 ]

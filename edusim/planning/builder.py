@@ -24,7 +24,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from edusim.curriculum import Curriculum, CurriculumError, Item
-from edusim.planning.analyst import error_rate, likely_mistakes
+from edusim.planning.analyst import error_rate, likely_mistakes, solve_item
 from edusim.planning.errors import PlanningError
 from edusim.planning.plan import (
     KnowledgePoint,
@@ -36,35 +36,8 @@ from edusim.planning.plan import (
     WorkedExample,
 )
 from edusim.planning.profile import GroupProfile
-from edusim.planning.solutions import Kind, solve
 
-__all__ = ["TimingModel", "build_plan", "item_by_id", "KEY_IDEAS"]
-
-#: The key idea of each question form, used as the summary of a knowledge point.
-KEY_IDEAS: dict[Kind, str] = {
-    Kind.DENOMINATOR: "The denominator counts the equal parts of the whole; the numerator "
-    "counts the parts taken.",
-    Kind.UNIT: "One of n equal parts of a whole is the unit fraction 1/n.",
-    Kind.NUMBER_LINE: "a/n sits a steps of size 1/n to the right of 0.",
-    Kind.LCM: "The least common multiple is a x b divided by their greatest common factor.",
-    Kind.EQUIVALENT: "Multiplying top and bottom by the same number keeps the value.",
-    Kind.SIMPLIFY: "Divide top and bottom by their greatest common factor.",
-    Kind.COMPARE: "Over a common denominator, the larger numerator is the larger fraction.",
-    Kind.ADD: "Rewrite over a common denominator, add the numerators, keep the denominator, "
-    "simplify.",
-    Kind.SUBTRACT: "Rewrite over a common denominator, subtract the numerators, simplify.",
-    Kind.COMMON_DENOMINATOR: "The least common denominator is the least common multiple of "
-    "the denominators.",
-    Kind.TO_IMPROPER: "w a/b = (w x b + a)/b.",
-    Kind.ADD_MIXED: "Convert to improper fractions, then add as with unlike denominators.",
-    Kind.MUL_WHOLE: "n x a/b = (n x a)/b: only the numerator is multiplied.",
-    Kind.FRACTION_OF: "a/b of q: split q into b equal parts and take a of them.",
-    Kind.MULTIPLY: "Multiply numerators together and denominators together, then simplify.",
-    Kind.RECIPROCAL: "Swap numerator and denominator; a number times its reciprocal is 1.",
-    Kind.DIVIDE: "Dividing by a fraction is multiplying by its reciprocal.",
-    Kind.TO_DECIMAL: "a/b is a divided by b.",
-    Kind.WORD_REST: "Work out each part in order; 'of the rest' applies to what is left.",
-}
+__all__ = ["TimingModel", "build_plan", "item_by_id"]
 
 
 @dataclass(frozen=True)
@@ -107,10 +80,13 @@ def _half(x: float) -> float:
 
 
 def _summary(curriculum: Curriculum, skill: str) -> str:
-    kinds = Counter(solve(curriculum.items[i]).kind for i in curriculum.items_for_skill(skill))
-    kinds.pop(Kind.GENERIC, None)
-    if kinds:
-        return KEY_IDEAS[kinds.most_common(1)[0][0]]
+    """The key idea of the skill's most common question form, else its name and prerequisites."""
+    forms = Counter(
+        solve_item(curriculum, curriculum.items[i]).form for i in curriculum.items_for_skill(skill)
+    )
+    forms.pop(None, None)
+    if forms:
+        return forms.most_common(1)[0][0].key_idea
     graph = curriculum.graph
     pre = [graph.name(p).lower() for p in graph.prerequisites_of(skill)]
     return f"{graph.name(skill)}." + (f" Builds on: {'; '.join(pre)}." if pre else "")
@@ -152,8 +128,9 @@ def _notes(profile: GroupProfile, points: tuple[KnowledgePoint, ...]) -> tuple[s
         )
     for point in points:
         if point.role == "review" and point.mastery < 0.5:
+            share = "Hardly anyone" if point.mastery < 0.05 else f"Only {point.mastery:.0%}"
             notes.append(
-                f"Only {point.mastery:.0%} of the group has mastered '{point.name}': "
+                f"{share} of the group has mastered '{point.name}': "
                 "check it with a show of hands before the new material."
             )
         elif point.role == "target" and point.mastery >= 0.85:
@@ -172,6 +149,25 @@ def _warm_up_skills(curriculum: Curriculum, spec: PlanSpec) -> tuple[str, ...]:
     pre -= set(spec.target_skills)
     ordered = tuple(s for s in curriculum.graph.skills if s in pre)
     return ordered or spec.target_skills[:1]
+
+
+def _listed(names: list[str]) -> str:
+    """``A``, ``A and B``, ``A, B and C``."""
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def _counted(n: int, noun: str) -> str:
+    return f"{n} {noun}" + ("" if n == 1 else "s")
+
+
+def _numbers(label: str, numbers) -> str:
+    """``Example 1``, ``Examples 1-3`` or ``Examples 1, 3`` (how the plan numbers them)."""
+    numbers = list(numbers)
+    if len(numbers) == 1:
+        return f"{label} {numbers[0]}"
+    consecutive = numbers == list(range(numbers[0], numbers[-1] + 1))
+    shown = f"{numbers[0]}-{numbers[-1]}" if consecutive else ", ".join(map(str, numbers))
+    return f"{label}s {shown}"
 
 
 def _minutes(steps: int, base: float, per_step: float) -> float:
@@ -212,19 +208,19 @@ def build_plan(
     examples = []
     for item_id in spec.example_ids:
         item = item_by_id(curriculum, item_id)
-        solution = solve(item, names)
+        solution = solve_item(curriculum, item)
         found: tuple[Mistake, ...] = ()
         if mistakes is not None:
             found = tuple(mistakes.get(item_id, ()))
         elif spec.analysed:
-            found = likely_mistakes(item, error_rate(item, profile), solution)
+            found = likely_mistakes(solution, error_rate(item, profile))
         examples.append(
             WorkedExample(
                 item.id,
                 item.skills,
                 item.difficulty,
                 item.text or item.id,
-                item.answer or "",
+                solution.answer,
                 solution.steps,
                 found,
             )
@@ -232,55 +228,51 @@ def build_plan(
     practice = []
     for item_id in spec.practice_ids:
         item = item_by_id(curriculum, item_id)
-        steps = len(solve(item).steps)
-        minutes = _minutes(steps, timing.practice_base, timing.practice_per_step)
+        solution = solve_item(curriculum, item)
+        minutes = _minutes(len(solution.steps), timing.practice_base, timing.practice_per_step)
         practice.append(
             PracticeItem(
                 item.id,
                 item.skills,
                 item.difficulty,
                 item.text or item.id,
-                item.answer or "",
+                solution.answer,
                 minutes,
             )
         )
     points = _knowledge_points(curriculum, profile, spec)
-    blocks = [
-        TimeBlock(
-            "Warm-up",
-            timing.warm_up,
-            "Quick recall questions on: "
-            + ", ".join(names[s] for s in _warm_up_skills(curriculum, spec)),
-        )
-    ]
+    warm = "; ".join(names[s] for s in _warm_up_skills(curriculum, spec))
+    blocks = [TimeBlock("Warm-up", timing.warm_up, f"Quick recall questions on: {warm}")]
     review = set(spec.review_skills)
+    numbered = list(enumerate(examples, 1))
     for phase, role, explain in (
         ("Review", True, timing.explain_review),
         ("Direct instruction", False, timing.explain_target),
     ):
-        skills = [p.skill for p in points if (p.role == "review") == role]
-        shown = [e for e in examples if (set(e.skills) <= review) == role]
+        skills = [p.name for p in points if (p.role == "review") == role]
+        shown = [(n, e) for n, e in numbered if (set(e.skills) <= review) == role]
         if not skills and not shown:
             continue
         minutes = explain * len(skills) + sum(
-            _minutes(len(e.steps), timing.example_base, timing.example_per_step) for e in shown
+            _minutes(len(e.steps), timing.example_base, timing.example_per_step) for _, e in shown
         )
-        shown_ids = ", ".join(e.item_id for e in shown) or "none"
-        detail = f"{len(skills)} skill(s); worked examples: {shown_ids}"
+        detail = "; ".join(skills) + f". {_counted(len(shown), 'worked example')}"
+        detail += f" ({_numbers('Example', [n for n, _ in shown])})" if shown else ""
         blocks.append(TimeBlock(phase, _half(minutes), detail))
     if practice:
         blocks.append(
             TimeBlock(
                 "Guided practice",
                 _half(sum(p.minutes for p in practice)),
-                f"{len(practice)} items: " + ", ".join(p.item_id for p in practice),
+                f"{_counted(len(practice), 'item')} "
+                f"({_numbers('Practice item', range(1, len(practice) + 1))})",
             )
         )
     blocks.append(
         TimeBlock("Exit ticket", timing.exit_ticket, "One item per target skill, answered alone")
     )
     return LessonPlan(
-        topic=topic or " and ".join(names[s] for s in spec.target_skills),
+        topic=topic or _listed([names[s] for s in spec.target_skills]),
         curriculum=curriculum.name,
         duration_minutes=float(duration_minutes),
         profile=profile,

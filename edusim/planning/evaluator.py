@@ -30,10 +30,29 @@ from edusim.curriculum import Curriculum
 from edusim.planning.errors import PlanningError
 from edusim.planning.plan import LessonPlan
 
-__all__ = ["CRITERIA", "PlanScores", "Thresholds", "evaluate_offline"]
+__all__ = ["CRITERIA", "DEFINITIONS", "PlanScores", "Thresholds", "evaluate_offline"]
 
 #: The five criteria, in display order.
 CRITERIA: tuple[str, ...] = ("clarity", "integrity", "depth", "practicality", "pertinence")
+
+#: Each criterion in one plain sentence (shown wherever a score is shown).
+DEFINITIONS: dict[str, str] = {
+    "clarity": "Each example is solved step by step, each skill is shown before it is "
+    "practised, and practice goes from easy to hard.",
+    "integrity": "Every skill taught gets a worked example and practice, and weak "
+    "prerequisites are reviewed first.",
+    "depth": "The examples point out common mistakes, practice spans easy to hard items, and "
+    "there is a challenge item.",
+    "practicality": "The lesson fits its time, every question has an answer, and enough of the "
+    "time is practice.",
+    "pertinence": "Practice goes to what this class is ready for and has not yet mastered, at "
+    "a level that suits it.",
+}
+
+#: A feedback line and what following it does to the plan: ``_MORE`` adds material (takes more
+#: time), ``_EXAMPLES`` adds worked examples (takes time from practice), ``_SAME`` neither.
+_Line = tuple[str, str]
+_MORE, _EXAMPLES, _SAME = "more", "more examples", ""
 
 
 @dataclass(frozen=True)
@@ -97,7 +116,11 @@ def _share(flags: list[bool], empty: float = 1.0) -> float:
     return float(np.mean(flags)) if flags else empty
 
 
-def _clarity(plan: LessonPlan, curriculum: Curriculum, t: Thresholds) -> tuple[float, list[str]]:
+def _names(curriculum: Curriculum, skills) -> str:
+    return ", ".join(f"'{curriculum.graph.name(s)}'" for s in skills)
+
+
+def _clarity(plan: LessonPlan, curriculum: Curriculum, t: Thresholds) -> tuple[float, list[_Line]]:
     feedback = []
     stepped = _share([len(e.steps) >= 2 and bool(e.answer) for e in plan.examples], 0.0)
     shown = {s for e in plan.examples for s in e.skills}
@@ -105,18 +128,24 @@ def _clarity(plan: LessonPlan, curriculum: Curriculum, t: Thresholds) -> tuple[f
     unshown = sorted(practised - shown)
     introduced = 1.0 - len(unshown) / max(len(practised), 1)
     if unshown:
-        feedback.append(f"clarity: add a worked example before practising {unshown}")
+        feedback.append(
+            (
+                f"clarity: show {_names(curriculum, unshown)} in a worked example "
+                "before practising it",
+                _MORE,
+            )
+        )
     ramps = []
     for skill in sorted(practised):
         levels = [p.difficulty for p in plan.practice if skill in p.skills]
         ramps.append(all(a <= b for a, b in zip(levels, levels[1:], strict=False)))
     ramp = _share(ramps)
     if ramp < 1.0:
-        feedback.append("clarity: order practice easiest first within each skill")
+        feedback.append(("clarity: order practice easiest first within each skill", _SAME))
     n_skills = len(plan.knowledge_points)
     load = max(0.0, 1.0 - 0.2 * max(n_skills - t.max_skills, 0))
     if load < 1.0:
-        feedback.append(f"clarity: {n_skills} skills in one lesson is a lot; drop the least needed")
+        feedback.append((f"clarity: {n_skills} skills in one lesson is a lot; teach fewer", _SAME))
     return 100 * (0.25 * stepped + 0.35 * introduced + 0.2 * ramp + 0.2 * load), feedback
 
 
@@ -139,15 +168,26 @@ def _in_order(plan: LessonPlan, curriculum: Curriculum) -> float:
     return ok / pairs if pairs else 1.0
 
 
-def _integrity(plan: LessonPlan, curriculum: Curriculum, t: Thresholds) -> tuple[float, list[str]]:
-    feedback = []
-    covered = []
+def _integrity(
+    plan: LessonPlan, curriculum: Curriculum, t: Thresholds
+) -> tuple[float, list[_Line]]:
+    feedback: list[_Line] = []
+    covered, unshown, unpractised = [], [], []
     for skill in plan.target_skills:
         example = any(skill in e.skills for e in plan.examples)
         practice = sum(skill in p.skills for p in plan.practice)
+        unshown += [] if example else [skill]
+        if plan.profile.mastery_of(skill) >= t.mastered:  # practice on it would be wasted
+            covered.append(float(example))
+            continue
         covered.append(0.5 * example + 0.25 * min(practice, 2))
-        if not example or practice < 2:
-            feedback.append(f"integrity: give target '{skill}' an example and two practice items")
+        unpractised += [skill] if practice < 2 else []
+    if unshown:
+        names = _names(curriculum, unshown)
+        feedback.append((f"integrity: show {names} in a worked example", _MORE))
+    if unpractised:
+        names = _names(curriculum, unpractised)
+        feedback.append((f"integrity: give {names} two practice items each", _MORE))
     weak = _weak_prerequisites(plan, curriculum, t)
     items = {s for e in plan.examples for s in e.skills} | {
         s for p in plan.practice for s in p.skills
@@ -155,19 +195,21 @@ def _integrity(plan: LessonPlan, curriculum: Curriculum, t: Thresholds) -> tuple
     reviewed = [s in plan.review_skills and s in items for s in weak]
     missing = [s for s, r in zip(weak, reviewed, strict=True) if not r]
     if missing:
-        feedback.append(f"integrity: review the weak prerequisites {missing} first")
+        feedback.append(
+            (f"integrity: review the weak prerequisites {_names(curriculum, missing)} first", _MORE)
+        )
     order = _in_order(plan, curriculum)
     if order < 1.0:
-        feedback.append("integrity: some items come before the skills they need")
+        feedback.append(("integrity: some items come before the skills they need", _SAME))
     score = 0.5 * _share(covered, 0.0) + 0.3 * _share(reviewed) + 0.2 * order
     return 100 * score, feedback
 
 
-def _depth(plan: LessonPlan, curriculum: Curriculum, t: Thresholds) -> tuple[float, list[str]]:
+def _depth(plan: LessonPlan, curriculum: Curriculum, t: Thresholds) -> tuple[float, list[_Line]]:
     feedback = []
     analysed = _share([len(e.mistakes) >= 2 for e in plan.examples], 0.0)
     if analysed < 1.0:
-        feedback.append("depth: analyse the likely mistakes on every worked example")
+        feedback.append(("depth: point out the likely mistakes on every worked example", _SAME))
     spans = []
     for skill in plan.target_skills:
         bank = curriculum.items.difficulties()[curriculum.items_for_skill(skill)]
@@ -176,7 +218,9 @@ def _depth(plan: LessonPlan, curriculum: Curriculum, t: Thresholds) -> tuple[flo
         spans.append(1.0 if full == 0 else (max(levels) - min(levels)) / full if levels else 0.0)
     span = _share(spans, 0.0)
     if span < 0.8:
-        feedback.append("depth: practise each target from its easiest to its hardest items")
+        feedback.append(
+            ("depth: practise each target from its easiest to its hardest items", _MORE)
+        )
     hardest = {
         s: curriculum.items.difficulties()[curriculum.items_for_skill(s)].max()
         for s in plan.target_skills
@@ -187,36 +231,55 @@ def _depth(plan: LessonPlan, curriculum: Curriculum, t: Thresholds) -> tuple[flo
         for p in plan.practice
     )
     if not challenge:
-        feedback.append("depth: end with a challenge item (the hardest or a two-skill item)")
+        feedback.append(
+            ("depth: end with a challenge item (the hardest or a two-skill item)", _MORE)
+        )
     need = [
         sum(s in e.skills for e in plan.examples) >= (2 if plan.profile.mastery_of(s) < 0.5 else 1)
         for s in plan.target_skills
     ]
     if not all(need):
-        feedback.append("depth: give the least mastered targets a second worked example")
+        feedback.append(
+            ("depth: give the least mastered targets a second worked example", _EXAMPLES)
+        )
     score = 0.4 * analysed + 0.3 * span + 0.15 * challenge + 0.15 * _share(need)
     return 100 * score, feedback
 
 
 def _practicality(
     plan: LessonPlan, curriculum: Curriculum, t: Thresholds
-) -> tuple[float, list[str]]:
-    feedback = []
+) -> tuple[float, list[_Line]]:
+    feedback: list[_Line] = []
     ratio = plan.planned_minutes / plan.duration_minutes
+    practice = sum(p.minutes for p in plan.practice) / max(plan.planned_minutes, 1e-9)
+    volume = min(practice / t.min_practice_share, 1.0)
+    over = (
+        f"practicality: the plan takes {plan.planned_minutes:g} minutes of a "
+        f"{plan.duration_minutes:g}-minute lesson; shorten it"
+    )
     if ratio > 1.0:
         fit = max(0.0, 1.0 - 3.0 * (ratio - 1.0))
-        feedback.append(
-            f"practicality: {plan.planned_minutes:g} min planned for "
-            f"{plan.duration_minutes:g}; cut practice"
-        )
+        keep = " and keep the practice: drop a worked example or a reviewed skill"
+        feedback.append((over + (keep if volume < 1.0 else " by dropping practice items"), _SAME))
     elif ratio < t.min_fill:
         fit = max(0.0, 1.0 - 2.0 * (t.min_fill - ratio))
         feedback.append(
-            f"practicality: only {plan.planned_minutes:g} of "
-            f"{plan.duration_minutes:g} min used; add practice"
+            (
+                f"practicality: only {plan.planned_minutes:g} of the "
+                f"{plan.duration_minutes:g} minutes are used; add practice",
+                _MORE,
+            )
         )
     else:
         fit = 1.0
+        if volume < 1.0:
+            feedback.append(
+                (
+                    "practicality: too little of the time is practice; give practice "
+                    "items the time of a worked example",
+                    _SAME,
+                )
+            )
     ids = {i.id for i in curriculum.items}
     exist = _share(
         [
@@ -226,10 +289,6 @@ def _practicality(
         ],
         0.0,
     )
-    practice = sum(p.minutes for p in plan.practice) / max(plan.planned_minutes, 1e-9)
-    volume = min(practice / t.min_practice_share, 1.0)
-    if volume < 1.0:
-        feedback.append("practicality: too little time is practice")
     return 100 * (0.6 * fit + 0.2 * exist + 0.2 * volume), feedback
 
 
@@ -242,7 +301,9 @@ def _ready(plan: LessonPlan, curriculum: Curriculum, t: Thresholds, skill: str) 
     )
 
 
-def _pertinence(plan: LessonPlan, curriculum: Curriculum, t: Thresholds) -> tuple[float, list[str]]:
+def _pertinence(
+    plan: LessonPlan, curriculum: Curriculum, t: Thresholds
+) -> tuple[float, list[_Line]]:
     feedback = []
     m = plan.profile.mastery_of
     zone = [
@@ -250,11 +311,29 @@ def _pertinence(plan: LessonPlan, curriculum: Curriculum, t: Thresholds) -> tupl
         for p in plan.practice
     ]
     in_zone = _share(zone, 0.0)
-    outside = sorted(
-        {s for p, z in zip(plan.practice, zone, strict=True) if not z for s in p.skills}
-    )
-    if outside:
-        feedback.append(f"pertinence: practice on {outside} is mastered or not yet reachable")
+    outside = {s for p, z in zip(plan.practice, zone, strict=True) if not z for s in p.skills}
+    known = [s for s in curriculum.graph.skills if s in outside and m(s) >= t.mastered]
+    if known:
+        feedback.append(
+            (
+                f"pertinence: the class has already mastered {_names(curriculum, known)}; "
+                "practise what it has not mastered instead",
+                _SAME,
+            )
+        )
+    far = [
+        s
+        for s in curriculum.graph.skills
+        if s in outside and s not in known and not _ready(plan, curriculum, t, s)
+    ]
+    if far:
+        feedback.append(
+            (
+                f"pertinence: {_names(curriculum, far)} needs prerequisites the class "
+                "has not mastered; review those first",
+                _MORE,
+            )
+        )
     scope = [
         s for s in (*plan.review_skills, *plan.target_skills) if _ready(plan, curriculum, t, s)
     ]
@@ -265,7 +344,7 @@ def _pertinence(plan: LessonPlan, curriculum: Curriculum, t: Thresholds) -> tupl
     else:
         balance = 1.0 if need.sum() == 0 else 0.0
     if balance < 0.8:
-        feedback.append("pertinence: give the least mastered skills more of the practice")
+        feedback.append(("pertinence: give the least mastered skills more of the practice", _SAME))
     fits = []
     for skill in {s for p in plan.practice for s in p.skills}:
         bank = curriculum.items.difficulties()[curriculum.items_for_skill(skill)]
@@ -275,7 +354,7 @@ def _pertinence(plan: LessonPlan, curriculum: Curriculum, t: Thresholds) -> tupl
         fits.append(max(0.0, 1.0 - abs(float(np.mean(levels)) - ideal) / width))
     fit = _share(fits, 0.0)
     if fit < 0.8:
-        feedback.append("pertinence: match item difficulty to the group's mastery")
+        feedback.append(("pertinence: match item difficulty to what the class has mastered", _SAME))
     return 100 * (0.4 * in_zone + 0.3 * balance + 0.3 * fit), feedback
 
 
@@ -295,11 +374,17 @@ def evaluate_offline(
     t = thresholds or Thresholds()
     if plan.curriculum != curriculum.name:
         raise PlanningError(f"plan is for curriculum {plan.curriculum!r}, not {curriculum.name!r}")
-    values, feedback = {}, []
+    values, lines = {}, []
     for name, criterion in zip(
         CRITERIA, (_clarity, _integrity, _depth, _practicality, _pertinence), strict=True
     ):
-        score, lines = criterion(plan, curriculum, t)
+        score, found = criterion(plan, curriculum, t)
         values[name] = min(max(score, 0.0), 100.0)
-        feedback.extend(lines)
-    return PlanScores(**values, feedback=tuple(feedback))
+        lines.extend(found)
+    # Advice is never contradictory: a plan over its time is told only to shorten it, and one
+    # with too little practice is not told to add worked examples.
+    muted = {_MORE, _EXAMPLES} if plan.planned_minutes > plan.duration_minutes else set()
+    if any(text.startswith("practicality: too little") for text, _ in lines):
+        muted.add(_EXAMPLES)
+    feedback = tuple(text for text, effect in lines if effect not in muted)
+    return PlanScores(**values, feedback=feedback)

@@ -1,11 +1,12 @@
 """The optimizer loop: draft -> analyse -> evaluate -> simulate -> revise, N rounds, keep the best.
 
 Every step goes through a chat backend (:mod:`edusim.llm`): the offline backend runs the
-rule-based agents, an OpenAI-compatible backend the language-model ones. Each version is scored
-on the five criteria and by the simulated-class utility; the best version maximises
-``overall + utility_weight * 100 * gain`` (one point of expected post-test gain, in
-percentage points, is worth ``utility_weight`` criteria points). The whole history is returned
-for display, and ``on_round`` is called after each version.
+rule-based agents, an OpenAI-compatible backend the language-model ones. Every version, whoever
+wrote it, is fitted to the lesson length first (a plan never runs over), then scored on the five
+criteria and by the simulated-class utility. The best version is the one with the highest
+overall score (the larger simulated gain breaks a tie, then the earlier round), so the round
+marked best is always the highest-scoring one. The whole history is returned for display, and
+``on_round`` is called after each version.
 
 Example:
     >>> from edusim.curriculum import load_builtin
@@ -26,12 +27,14 @@ from typing import Any
 from edusim.curriculum import Curriculum
 from edusim.llm import ChatBackend, OfflineBackend
 from edusim.planning.builder import build_plan
+from edusim.planning.context import PlanContext
 from edusim.planning.evaluator import PlanScores
 from edusim.planning.plan import LessonPlan, PlanSpec
 from edusim.planning.planner import PlannerConfig, suggest_targets
 from edusim.planning.profile import GroupProfile
 from edusim.planning.simulation import ClassUtility, simulate_class
 from edusim.planning.tasks import AnalyseTask, DraftTask, EvaluateTask, ReviseTask
+from edusim.planning.timefit import fit_to_time
 
 __all__ = ["OptimizerConfig", "PlanRound", "PlanningResult", "optimize_plan"]
 
@@ -42,7 +45,6 @@ class OptimizerConfig:
 
     Attributes:
         rounds: Revisions after the first draft (the loop stops early when nothing changes).
-        utility_weight: Criteria points per percentage point of expected post-test gain.
         class_model: Learner model of the simulated class (see ``CLASS_MODELS``).
         class_size: Simulated learners.
         seed: Seed of the simulated class.
@@ -50,7 +52,6 @@ class OptimizerConfig:
     """
 
     rounds: int = 4
-    utility_weight: float = 5.0
     class_model: str = "bkt"
     class_size: int = 2000
     seed: int = 0
@@ -66,7 +67,6 @@ class PlanRound:
         plan: The plan.
         scores: The five criteria.
         utility: The simulated-class utility.
-        objective: ``overall + utility_weight * 100 * gain``.
         backend: Who answered (``describe()`` of the backend).
     """
 
@@ -74,7 +74,6 @@ class PlanRound:
     plan: LessonPlan
     scores: PlanScores
     utility: ClassUtility
-    objective: float
     backend: str
 
     @property
@@ -82,13 +81,12 @@ class PlanRound:
         return self.plan.spec.changes
 
     def summary(self) -> dict[str, Any]:
-        """A flat, JSON-ready row: round, criteria, overall, gain, objective, minutes."""
+        """A flat, JSON-ready row: round, criteria, overall, gain, minutes, changes."""
         return {
             "round": self.index,
             **self.scores.as_dict(),
             "gain": self.utility.gain,
             "scope_gain": self.utility.scope_gain,
-            "objective": self.objective,
             "minutes": self.plan.planned_minutes,
             "changes": list(self.changes),
         }
@@ -129,6 +127,7 @@ def _version(
 ) -> PlanRound:
     duration = config.planner.duration_minutes
     timing = config.planner.timing
+    spec = fit_to_time(PlanContext(curriculum, profile, config.planner), spec)
     plan = build_plan(curriculum, profile, spec, duration, mistakes={}, timing=timing)
     if spec.analysed and plan.examples:
         report = backend.answer(AnalyseTask(plan, curriculum)).value
@@ -137,8 +136,7 @@ def _version(
         )
     answer = backend.answer(EvaluateTask(plan, curriculum, config.planner.thresholds))
     utility = simulate_class(plan, curriculum, config.class_model, config.class_size, config.seed)
-    objective = round(answer.value.overall + config.utility_weight * 100 * utility.gain, 2)
-    return PlanRound(index, plan, answer.value, utility, objective, answer.backend)
+    return PlanRound(index, plan, answer.value, utility, answer.backend)
 
 
 def _same(a: PlanSpec, b: PlanSpec) -> bool:
@@ -202,5 +200,7 @@ def optimize_plan(
         rounds.append(_version(index, revised, curriculum, profile, backend, config))
         if on_round is not None:
             on_round(rounds[-1])
-    best = max(range(len(rounds)), key=lambda i: (rounds[i].objective, -i))
+    best = max(
+        range(len(rounds)), key=lambda i: (rounds[i].scores.overall, rounds[i].utility.gain, -i)
+    )
     return PlanningResult(tuple(rounds), best)

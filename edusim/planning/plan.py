@@ -117,19 +117,28 @@ class KnowledgePoint:
 
 
 @dataclass(frozen=True)
-class WorkedExample:
-    """A worked example: a curriculum item solved step by step, with its likely mistakes."""
+class _PlannedItem:
+    """A curriculum item as it appears in a plan: id, skills, difficulty, question, answer."""
 
     item_id: str
     skills: tuple[str, ...]
     difficulty: float
     question: str
     answer: str
-    steps: tuple[str, ...]
-    mistakes: tuple[Mistake, ...] = ()
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "skills", tuple(self.skills))
+
+
+@dataclass(frozen=True)
+class WorkedExample(_PlannedItem):
+    """A worked example: a curriculum item solved step by step, with its likely mistakes."""
+
+    steps: tuple[str, ...] = ()
+    mistakes: tuple[Mistake, ...] = ()
+
+    def __post_init__(self) -> None:
+        super().__post_init__()
         object.__setattr__(self, "steps", tuple(self.steps))
         object.__setattr__(self, "mistakes", tuple(self.mistakes))
 
@@ -146,18 +155,10 @@ class WorkedExample:
 
 
 @dataclass(frozen=True)
-class PracticeItem:
+class PracticeItem(_PlannedItem):
     """One practice question with its estimated time."""
 
-    item_id: str
-    skills: tuple[str, ...]
-    difficulty: float
-    question: str
-    answer: str
-    minutes: float
-
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "skills", tuple(self.skills))
+    minutes: float = 0.0
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,8 @@ way EduPlanner's optimizer acts on its evaluator's feedback:
 * integrity: review the targets' weak prerequisites; give every target an example and practice;
 * pertinence: reallocate practice to the skills the group is ready for and has not mastered,
   in proportion to need, easiest first;
-* practicality: trim or fill practice until the lesson fits its time;
+* practicality: fill the lesson's time with practice (it never runs over: every version is
+  fitted to the lesson length by :func:`~edusim.planning.timefit.fit_to_time`);
 * depth: analyse likely mistakes, add second examples for weak targets, add a challenge item;
 * clarity: show every practised skill in an example first, order practice by skill and difficulty.
 
@@ -23,44 +24,20 @@ Example:
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
 
 import numpy as np
 
 from edusim.curriculum import Curriculum
-from edusim.planning.builder import TimingModel, build_plan
+from edusim.planning.builder import build_plan
+from edusim.planning.context import PlanContext, PlannerConfig
 from edusim.planning.errors import PlanningError
 from edusim.planning.evaluator import PlanScores, Thresholds
 from edusim.planning.plan import LessonPlan, PlanSpec
 from edusim.planning.profile import GroupProfile
+from edusim.planning.timefit import fit_to_time
 
 __all__ = ["PlannerConfig", "suggest_targets", "draft_spec", "revise_spec", "draft_plan"]
-
-
-@dataclass(frozen=True)
-class PlannerConfig:
-    """Settings of the rule-based planner.
-
-    Attributes:
-        duration_minutes: Time available.
-        thresholds: Mastery levels and limits (shared with the evaluator).
-        timing: Minutes per lesson element.
-        criteria_per_round: How many of the weakest criteria one revision addresses.
-        good_enough: Criteria scoring at least this are left alone.
-    """
-
-    duration_minutes: float = 45.0
-    thresholds: Thresholds = field(default_factory=Thresholds)
-    timing: TimingModel = field(default_factory=TimingModel)
-    criteria_per_round: int = 2
-    good_enough: float = 98.0
-
-
-def _order_key(curriculum: Curriculum) -> Callable[[str], int]:
-    rank = {s: i for i, s in enumerate(curriculum.graph.topological_order())}
-    return rank.__getitem__
 
 
 def _check_targets(curriculum: Curriculum, targets: Sequence[str]) -> tuple[str, ...]:
@@ -72,7 +49,8 @@ def _check_targets(curriculum: Curriculum, targets: Sequence[str]) -> tuple[str,
             f"unknown skill(s) {unknown} in curriculum {curriculum.name!r}; "
             f"known: {list(curriculum.graph.skills)}"
         )
-    return tuple(sorted(dict.fromkeys(targets), key=_order_key(curriculum)))
+    rank = {s: i for i, s in enumerate(curriculum.graph.topological_order())}
+    return tuple(sorted(dict.fromkeys(targets), key=rank.__getitem__))
 
 
 def suggest_targets(
@@ -90,13 +68,7 @@ def suggest_targets(
     if not ready:
         ready = [s for s in graph.topological_order() if m(s) < t.mastered] or list(graph.skills)
     chosen = sorted(ready, key=lambda s: m(s))[:k]
-    return tuple(sorted(chosen, key=_order_key(curriculum)))
-
-
-def _single_items(curriculum: Curriculum, skill: str) -> list[str]:
-    """Ids of the items that exercise only ``skill``, easiest first."""
-    items = [curriculum.items[i] for i in curriculum.items_for_skill(skill)]
-    return [i.id for i in sorted(items, key=lambda i: i.difficulty) if i.skills == (skill,)]
+    return _check_targets(curriculum, chosen)
 
 
 def draft_spec(curriculum: Curriculum, targets: Sequence[str]) -> PlanSpec:
@@ -124,56 +96,27 @@ def draft_plan(
 ) -> LessonPlan:
     """The first-draft :class:`LessonPlan` (see :func:`draft_spec`)."""
     config = config or PlannerConfig()
-    spec = draft_spec(curriculum, targets)
+    spec = fit_to_time(PlanContext(curriculum, profile, config), draft_spec(curriculum, targets))
     return build_plan(curriculum, profile, spec, config.duration_minutes, timing=config.timing)
 
 
 # -- revision operators -------------------------------------------------------------------
-@dataclass(frozen=True)
-class _Context:
-    curriculum: Curriculum
-    profile: GroupProfile
-    config: PlannerConfig
-
-    def mastery(self, skill: str) -> float:
-        return self.profile.mastery_of(skill)
-
-    def need(self, skill: str) -> float:
-        return max(self.config.thresholds.mastered - self.mastery(skill), 0.0)
-
-    def minutes(self, spec: PlanSpec) -> float:
-        plan = build_plan(
-            self.curriculum,
-            self.profile,
-            spec,
-            self.config.duration_minutes,
-            timing=self.config.timing,
-        )
-        return plan.planned_minutes
+Operator = Callable[[PlanContext, PlanSpec], tuple[PlanSpec, str | None]]
 
 
-Operator = Callable[[_Context, PlanSpec], tuple[PlanSpec, str | None]]
-
-
-def _skill_of(ctx: _Context, item_id: str) -> str:
-    """The latest skill (in prerequisite order) an item exercises."""
-    skills = ctx.curriculum.items[ctx.curriculum.items.index(item_id)].skills
-    return max(skills, key=_order_key(ctx.curriculum))
-
-
-def _prerequisites_below(ctx: _Context, spec: PlanSpec, level: float) -> list[str]:
+def _prerequisites_below(ctx: PlanContext, spec: PlanSpec, level: float) -> list[str]:
     """Direct prerequisites of the targets, not yet reviewed, with mastery below ``level``."""
     graph = ctx.curriculum.graph
     pre = {p for s in spec.target_skills for p in graph.prerequisites_of(s)}
     pre -= set(spec.target_skills) | set(spec.review_skills)
-    return sorted((p for p in pre if ctx.mastery(p) < level), key=_order_key(ctx.curriculum))
+    return sorted((p for p in pre if ctx.mastery(p) < level), key=ctx.order)
 
 
-def _with_review(ctx: _Context, spec: PlanSpec, skills: Sequence[str]) -> PlanSpec:
+def _with_review(ctx: PlanContext, spec: PlanSpec, skills: Sequence[str]) -> PlanSpec:
     """``spec`` reviewing ``skills`` too: each gets its easiest item as an example, one practice."""
     examples, practice = list(spec.example_ids), list(spec.practice_ids)
     for skill in skills:
-        ids = _single_items(ctx.curriculum, skill)
+        ids = ctx.single_items(skill)
         if ids and ids[0] not in examples:
             examples.insert(0, ids[0])
         practice.extend(i for i in ids[1:2] if i not in practice)
@@ -184,33 +127,34 @@ def _with_review(ctx: _Context, spec: PlanSpec, skills: Sequence[str]) -> PlanSp
     )
 
 
-def _review(ctx: _Context, spec: PlanSpec) -> tuple[PlanSpec, str | None]:
+def _review(ctx: PlanContext, spec: PlanSpec) -> tuple[PlanSpec, str | None]:
     added = _prerequisites_below(ctx, spec, ctx.config.thresholds.weak)
     if not added:
         return spec, None
-    return _with_review(ctx, spec, added), f"review weak prerequisites {added}"
+    return _with_review(ctx, spec, added), f"review the weak prerequisites {ctx.names(added)}"
 
 
-def _cover(ctx: _Context, spec: PlanSpec) -> tuple[PlanSpec, str | None]:
+def _cover(ctx: PlanContext, spec: PlanSpec) -> tuple[PlanSpec, str | None]:
     examples, practice, fixed = list(spec.example_ids), list(spec.practice_ids), []
     for skill in spec.target_skills:
-        ids = _single_items(ctx.curriculum, skill)
-        if not any(_skill_of(ctx, e) == skill for e in examples):
+        ids = ctx.single_items(skill)
+        if not any(ctx.skill_of(e) == skill for e in examples):
             examples.append(ids[0])
             fixed.append(skill)
-        have = [p for p in practice if _skill_of(ctx, p) == skill]
+        have = [p for p in practice if ctx.skill_of(p) == skill]
         spare = [i for i in ids if i not in examples and i not in practice]
-        while len(have) < 2 and spare:
+        while len(have) < 2 and spare and ctx.need(skill) > 0:  # no practice on mastered
             have.append(spare.pop(0))
             practice.append(have[-1])
             fixed.append(skill)
     if not fixed:
         return spec, None
     new = spec.with_changes(example_ids=tuple(examples), practice_ids=tuple(practice))
-    return new, f"cover targets {sorted(set(fixed))}"
+    covered = [s for s in spec.target_skills if s in fixed]
+    return new, f"give {ctx.names(covered)} a worked example and practice"
 
 
-def _zone(ctx: _Context, spec: PlanSpec) -> list[str]:
+def _zone(ctx: PlanContext, spec: PlanSpec) -> list[str]:
     t, graph = ctx.config.thresholds, ctx.curriculum.graph
     taught = set(spec.review_skills) | set(spec.target_skills)
     return [
@@ -221,7 +165,7 @@ def _zone(ctx: _Context, spec: PlanSpec) -> list[str]:
     ]
 
 
-def _allocate(ctx: _Context, spec: PlanSpec, total: int) -> tuple[str, ...]:
+def _allocate(ctx: PlanContext, spec: PlanSpec, total: int) -> tuple[str, ...]:
     """``total`` practice items over the zone skills, in proportion to need, easiest first.
 
     A skill with too few spare items passes its share on to the next neediest skills.
@@ -229,9 +173,7 @@ def _allocate(ctx: _Context, spec: PlanSpec, total: int) -> tuple[str, ...]:
     zone = _zone(ctx, spec)
     if not zone:
         return spec.practice_ids
-    spare = {
-        s: [i for i in _single_items(ctx.curriculum, s) if i not in spec.example_ids] for s in zone
-    }
+    spare = {s: [i for i in ctx.single_items(s) if i not in spec.example_ids] for s in zone}
     need = np.array([ctx.need(s) for s in zone]) + 1e-6
     counts = np.maximum(np.floor(need / need.sum() * total + 0.5).astype(int), 1)
     counts = np.minimum(counts, [len(spare[s]) for s in zone])
@@ -246,27 +188,20 @@ def _allocate(ctx: _Context, spec: PlanSpec, total: int) -> tuple[str, ...]:
     return tuple(chosen)
 
 
-def _retarget(ctx: _Context, spec: PlanSpec) -> tuple[PlanSpec, str | None]:
+def _retarget(ctx: PlanContext, spec: PlanSpec) -> tuple[PlanSpec, str | None]:
     practice = _allocate(ctx, spec, max(len(spec.practice_ids), 2 * len(spec.target_skills)))
     if practice == spec.practice_ids:
         return spec, None
     return spec.with_changes(practice_ids=practice), "reallocate practice to the group's needs"
 
 
-def _least_needed(ctx: _Context, ids: list[str]) -> int:
-    """Index of the practice item whose skill has the most items for its need (last on ties)."""
-    skills = [_skill_of(ctx, i) for i in ids]
-    counts = Counter(skills)
-    return max(range(len(ids)), key=lambda k: (counts[skills[k]] / (ctx.need(skills[k]) + 0.05), k))
-
-
-def _fill(ctx: _Context, spec: PlanSpec) -> PlanSpec:
+def _fill(ctx: PlanContext, spec: PlanSpec) -> PlanSpec:
     """Add practice for the neediest zone skills while it fits the time."""
     duration = ctx.config.duration_minutes
     current = spec
     for skill in sorted(_zone(ctx, spec), key=lambda s: -ctx.need(s)) * 3:
         used = set(current.practice_ids) | set(current.example_ids)
-        spare = [i for i in _single_items(ctx.curriculum, skill) if i not in used]
+        spare = [i for i in ctx.single_items(skill) if i not in used]
         if spare:
             trial = current.with_changes(practice_ids=current.practice_ids + (spare[0],))
             if ctx.minutes(trial) <= duration:
@@ -274,38 +209,25 @@ def _fill(ctx: _Context, spec: PlanSpec) -> PlanSpec:
     return current
 
 
-def _trim(ctx: _Context, spec: PlanSpec) -> PlanSpec:
-    """Drop the least needed practice items until the lesson fits its time."""
-    current = spec
-    while ctx.minutes(current) > ctx.config.duration_minutes and current.practice_ids:
-        ids = list(current.practice_ids)
-        drop = _least_needed(ctx, ids)
-        current = current.with_changes(practice_ids=tuple(ids[:drop] + ids[drop + 1 :]))
-    return current
-
-
-def _fit_time(ctx: _Context, spec: PlanSpec) -> tuple[PlanSpec, str | None]:
+def _fit_time(ctx: PlanContext, spec: PlanSpec) -> tuple[PlanSpec, str | None]:
     """Trim the least needed practice when over time; when short, add practice, then
     consolidate unmastered prerequisites."""
     duration, t = ctx.config.duration_minutes, ctx.config.thresholds
     start = ctx.minutes(spec)
-    current = _fill(ctx, _trim(ctx, spec))
+    current = _fill(ctx, fit_to_time(ctx, spec))
     for skill in _prerequisites_below(ctx, current, t.mastered):
         trial = _fill(ctx, _with_review(ctx, current, [skill]))
         if ctx.minutes(trial) <= duration:
             current = trial
     if (current.practice_ids, current.example_ids) == (spec.practice_ids, spec.example_ids):
         return spec, None
-    return current, f"fit the time ({start:g} -> {ctx.minutes(current):g} min)"
+    return current, f"use the time well ({start:g} -> {ctx.minutes(current):g} minutes planned)"
 
 
-def _order(ctx: _Context, spec: PlanSpec) -> tuple[PlanSpec, str | None]:
-    rank = _order_key(ctx.curriculum)
-    items = ctx.curriculum.items
-
+def _order(ctx: PlanContext, spec: PlanSpec) -> tuple[PlanSpec, str | None]:
     def key(item_id: str) -> tuple[int, int, float]:
-        item = items[items.index(item_id)]
-        return len(item.skills), rank(_skill_of(ctx, item_id)), item.difficulty
+        item = ctx.item(item_id)
+        return len(item.skills), ctx.order(ctx.skill_of(item_id)), item.difficulty
 
     examples = tuple(sorted(spec.example_ids, key=key))
     practice = tuple(sorted(spec.practice_ids, key=key))
@@ -315,44 +237,45 @@ def _order(ctx: _Context, spec: PlanSpec) -> tuple[PlanSpec, str | None]:
     return new, "order by prerequisites, then easiest first"
 
 
-def _show_first(ctx: _Context, spec: PlanSpec) -> tuple[PlanSpec, str | None]:
-    shown = {_skill_of(ctx, e) for e in spec.example_ids}
-    practised = dict.fromkeys(_skill_of(ctx, i) for i in spec.practice_ids)
+def _show_first(ctx: PlanContext, spec: PlanSpec) -> tuple[PlanSpec, str | None]:
+    shown = {ctx.skill_of(e) for e in spec.example_ids}
+    practised = dict.fromkeys(ctx.skill_of(i) for i in spec.practice_ids)
     missing = [s for s in practised if s not in shown]
     if not missing:
         return spec, None
     examples = list(spec.example_ids)
     practice = list(spec.practice_ids)
     for skill in missing:
-        first = next(i for i in practice if _skill_of(ctx, i) == skill)
+        first = next(i for i in practice if ctx.skill_of(i) == skill)
         practice.remove(first)
         examples.append(first)
     new = spec.with_changes(example_ids=tuple(examples), practice_ids=tuple(practice))
-    return new, f"show {missing} in a worked example first"
+    return new, f"show {ctx.names(missing)} in a worked example before practising it"
 
 
-def _analyse(ctx: _Context, spec: PlanSpec) -> tuple[PlanSpec, str | None]:
+def _analyse(ctx: PlanContext, spec: PlanSpec) -> tuple[PlanSpec, str | None]:
     if spec.analysed:
         return spec, None
     return spec.with_changes(analysed=True), "analyse likely mistakes on each example"
 
 
-def _deepen(ctx: _Context, spec: PlanSpec) -> tuple[PlanSpec, str | None]:
+def _deepen(ctx: PlanContext, spec: PlanSpec) -> tuple[PlanSpec, str | None]:
     examples, practice, changes = list(spec.example_ids), list(spec.practice_ids), []
     for skill in spec.target_skills:
-        shown = [e for e in examples if _skill_of(ctx, e) == skill]
+        shown = [e for e in examples if ctx.skill_of(e) == skill]
         if ctx.mastery(skill) < 0.5 and len(shown) < 2:
-            spare = [i for i in _single_items(ctx.curriculum, skill) if i not in examples]
+            spare = [i for i in ctx.single_items(skill) if i not in examples]
             if spare:
                 examples.append(spare[0])
                 practice = [p for p in practice if p != spare[0]]
-                changes.append(f"second example for {skill}")
-    hardest = [_single_items(ctx.curriculum, s)[-1] for s in spec.target_skills]
+                changes.append(f"a second worked example for {ctx.names([skill])}")
+    hardest = [ctx.single_items(s)[-1] for s in spec.target_skills]
     if not any(h in practice for h in hardest):
         challenge = next((h for h in reversed(hardest) if h not in examples), None)
         if challenge:
             practice.append(challenge)
-            changes.append(f"challenge item {challenge}")
+            text = ctx.curriculum.items[ctx.curriculum.items.index(challenge)].text or challenge
+            changes.append(f'end with a challenge item ("{text}")')
     if not changes:
         return spec, None
     new = spec.with_changes(example_ids=tuple(examples), practice_ids=tuple(practice))
@@ -378,11 +301,12 @@ def revise_spec(
 ) -> PlanSpec:
     """One revision: apply the operators of the weakest criteria of ``scores``.
 
-    Practice is then trimmed to the available time, whatever the criteria. The returned spec's
-    ``changes`` list what was done (empty when nothing could be improved).
+    The result is then fitted to the lesson length (:func:`fit_to_time`), whatever the
+    criteria. The returned spec's ``changes`` list what was done (empty when nothing could be
+    improved).
     """
     config = config or PlannerConfig()
-    ctx = _Context(curriculum, profile, config)
+    ctx = PlanContext(curriculum, profile, config)
     weakest = [c for c in scores.weakest() if getattr(scores, c) < config.good_enough]
     changes: list[str] = []
     current = spec
@@ -391,7 +315,4 @@ def revise_spec(
             current, change = operator(ctx, current)
             if change:
                 changes.append(f"{criterion}: {change}")
-    trimmed = _trim(ctx, current)
-    if trimmed.practice_ids != current.practice_ids:
-        changes.append(f"practicality: trim practice to {config.duration_minutes:g} min")
-    return trimmed.with_changes(*changes)
+    return fit_to_time(ctx, current.with_changes(*changes))

@@ -177,12 +177,12 @@ def simulate_profile(
         state, curriculum.test_item_indices(), curriculum.test_weights()
     )
     mastery = learner.mastery(state).mean(axis=0)
-    label = level if isinstance(level, str) else f"{n_skills} skills taught"
+    label = f"{level} class" if isinstance(level, str) else f"class taught {n_skills} skills"
     return GroupProfile(
         curriculum.graph.skills,
         tuple(np.round(mastery, 4)),
         tuple(np.round(_ability(scores), 4)),
-        f"simulated {model} cohort ({label}, {n_learners} learners, seed {seed})",
+        f"a simulated {label}",
     )
 
 

@@ -32,7 +32,7 @@ import numpy as np
 from edusim.curriculum import Curriculum
 from edusim.llm import StructuredOutputError, StructuredTask, parse_structured, system, user
 from edusim.llm.base import Message
-from edusim.planning.analyst import error_rate, likely_mistakes
+from edusim.planning.analyst import error_rate, likely_mistakes, solve_item
 from edusim.planning.builder import item_by_id
 from edusim.planning.evaluator import CRITERIA, PlanScores, Thresholds, evaluate_offline
 from edusim.planning.plan import LessonPlan, Mistake, MistakeType, PlanSpec
@@ -277,8 +277,9 @@ class AnalyseTask(StructuredTask[MistakeReport]):
         found = []
         for example in self.plan.examples:
             item = item_by_id(self.curriculum, example.item_id)
+            rate = error_rate(item, self.plan.profile)
             found.append(
-                ExampleMistakes(item.id, likely_mistakes(item, error_rate(item, self.plan.profile)))
+                ExampleMistakes(item.id, likely_mistakes(solve_item(self.curriculum, item), rate))
             )
         return MistakeReport(tuple(found))
 
