@@ -16,8 +16,8 @@ from typing import Any
 import gymnasium as gym
 import numpy as np
 
-from edusim.agents._tutor_obs import TutorView
 from edusim.agents.base import Teacher
+from edusim.envs.tutor_obs import TutorView
 
 __all__ = ["SkillBanditTeacher"]
 

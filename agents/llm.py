@@ -24,8 +24,8 @@ import gymnasium as gym
 import numpy as np
 
 from edusim.agents._lp import TaskBox
-from edusim.agents._tutor_obs import TutorView
 from edusim.agents.base import Teacher, register
+from edusim.envs.tutor_obs import TutorView
 from edusim.llm import (
     BackendKind,
     ChatBackend,

@@ -97,8 +97,10 @@ def train_ppo(
         ppo_kwargs: Keyword arguments for ``stable_baselines3.PPO`` (defaults: SB3's with
             :data:`DEFAULTS` over them; ``n_steps`` at most ``steps / n_envs`` and
             ``batch_size`` at most one rollout).
-        n_envs: Copies of the environment stepped together; rewards are normalised by a
-            running estimate of the return's spread (observations are not).
+        n_envs: Copies of the environment stepped together (a native vector env through
+            :func:`edusim.envs.as_sb3_vec_env` where the id has one: the same steps as
+            ``DummyVecEnv`` of single envs, in one batched call); rewards are normalised by
+            a running estimate of the return's spread (observations are not).
 
     Returns:
         The path of the saved model.
@@ -122,8 +124,15 @@ def train_ppo(
     make_kwargs = dict(env_kwargs or {})
     if max_episode_steps is not None:
         make_kwargs["max_episode_steps"] = max_episode_steps
+    if gym.spec(env_id).vector_entry_point is not None:  # n_envs learners in one batched call
+        from edusim.envs import as_sb3_vec_env
+
+        venv = as_sb3_vec_env(gym.make_vec(
+            env_id, num_envs=n_envs, vectorization_mode="vector_entry_point", **make_kwargs))
+    else:
+        venv = DummyVecEnv([lambda: gym.make(env_id, **make_kwargs)] * n_envs)
     env = VecNormalize(  # rewards only: the saved policy reads raw observations
-        VecMonitor(DummyVecEnv([lambda: gym.make(env_id, **make_kwargs)] * n_envs)),
+        VecMonitor(venv),
         norm_obs=False, norm_reward=True, gamma=float((ppo_kwargs or {}).get("gamma", 0.99)),
     )
     # A short run is one short rollout, not a full one.

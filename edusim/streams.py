@@ -25,6 +25,8 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from edusim.one_learner import BATCHED, fast_path
+
 __all__ = ["LearnerStreams", "mix64"]
 
 # Constants as 0-d arrays: numpy 2 combines an array with an ``np.uint64`` scalar several times
@@ -41,7 +43,8 @@ _SHIFTS = tuple(np.array(s, dtype=np.uint64) for s in (30, 27, 31, 11))
 _ONE = np.array(1, dtype=np.uint64)
 _MASK64 = (1 << 64) - 1
 _UNIT = 1.0 / 2**53
-#: Most numbers per draw that a one-learner stream hashes in plain Python (see ``random``).
+_INTS = (int, np.integer)
+#: Most numbers per draw that a one-learner stream hashes in plain Python (``_random_one``).
 _SCALAR_DRAWS = 8
 
 
@@ -102,24 +105,28 @@ class LearnerStreams:
         self.counters += _ONE
         return bits.reshape(size)
 
-    def _bits_one(self, count: int) -> list[int]:
-        """``_bits((1, count))`` of a one-learner stream, hashed with Python ints: a single env
-        draws a few numbers per step, for which numpy's per-call cost dwarfs the arithmetic."""
+    def _random_one(self, size: int | tuple[int, ...]) -> np.ndarray:
+        """:meth:`random` of a one-learner stream, hashed with Python ints: a single env
+        draws a few numbers per step, for which numpy's per-call cost dwarfs the arithmetic.
+        The same floats: 53-bit ints convert exactly and the scale is a power of 2."""
+        size = (size,) if isinstance(size, _INTS) else tuple(size)
+        count = math.prod(size[1:])
+        if size[0] != 1 or len(self.keys) != 1 or count > _SCALAR_DRAWS:
+            return BATCHED
         key, counter = int(self.keys[0]), int(self.counters[0])
         base = _mix64_int(key ^ ((counter * _STEP_INT) & _MASK64))
         self.counters[0] = (counter + 1) & _MASK64
-        return [_mix64_int((base + p * _GOLDEN_INT) & _MASK64) for p in range(count)]
+        values = [
+            (_mix64_int((base + p * _GOLDEN_INT) & _MASK64) >> 11) * _UNIT for p in range(count)
+        ]
+        if len(size) <= 2:  # (1,) or (1, count): no reshape needed
+            return np.array(values if len(size) == 1 else [values])
+        return np.array(values).reshape(size)
 
+    @fast_path(_random_one)
     def random(self, size: int | tuple[int, ...]) -> np.ndarray:
         """Uniform floats in ``[0, 1)`` of shape ``size`` (``size[0]`` = number of learners)."""
-        size = (size,) if isinstance(size, int | np.integer) else tuple(size)
-        count = math.prod(size[1:])
-        if size[0] == 1 and len(self.keys) == 1 and count <= _SCALAR_DRAWS:
-            # The same floats as below: 53-bit ints convert exactly, the scale is a power of 2.
-            values = [(b >> 11) * _UNIT for b in self._bits_one(count)]
-            if len(size) <= 2:  # (1,) or (1, count): no reshape needed
-                return np.array(values if len(size) == 1 else [values])
-            return np.array(values).reshape(size)
+        size = (size,) if isinstance(size, _INTS) else tuple(size)
         return (self._bits(size) >> _SHIFTS[3]).astype(np.float64) * _UNIT
 
     def standard_normal(self, size: int | tuple[int, ...]) -> np.ndarray:

@@ -1,47 +1,105 @@
 """edusim's Gymnasium environments; importing this module registers their ids.
 
-| id                  | what the teacher chooses                 | vectorized |
-|---------------------|------------------------------------------|------------|
-| ``edusim/Tutor-v0`` | a practice item for one BKT learner      | native     |
+| id                           | what the teacher chooses                        | vector |
+|------------------------------|-------------------------------------------------|--------|
+| ``edusim/Tutor-v0``          | a practice item for one BKT learner             | native |
+| ``edusim/TutorLogistic-v0``  | a practice item for one IRT+PFA learner         | native |
+| ``edusim/KSS-v0``            | a knowledge point for a KSS learner (EduSim)    | native |
+| ``edusim/TaskSpace-v0``      | a task in a continuous box (ALP-GMM toy space)  | native |
+| ``edusim/TaskSpaceTorch-v0`` | a task in the box, for a torch network learner  | native |
+
+How to add an environment
+-------------------------
+An environment is one core plus one line of :data:`ENVS`:
+
+1. In ``envs/<name>.py`` write a frozen config dataclass (the one place its defaults live)
+   and a core, a subclass of :class:`~edusim.envs.core.BatchCore` whose ``__init__(config,
+   n)`` builds ``n`` rows (learners, or K torch students trained in one batched call) and
+   sets ``single_action_space`` and ``single_observation_space`` (any Gymnasium space: Box
+   allocations, Dicts); it implements ``reset(mask, keys)``, ``step(actions) -> reward per
+   row``, ``observation()`` and ``info()`` (arrays with the row as leading axis, or dicts of
+   them: ``info["skill_accuracy"] = {skill: (n,) array}``), and ``terminated()`` with
+   ``can_terminate = True`` if its episodes end by themselves.
+2. Beside it, the spec classes: ``class MyEnv(BatchEnv)`` and, for a native vector form,
+   ``class MyVectorEnv(BatchVectorEnv)``, each a Gymnasium-style docstring (Description,
+   Action Space, Observation Space, Rewards, Starting State, Episode End, Arguments, Version
+   History) and ``core = MyBatch``. Their keyword arguments are the config's fields, by name.
+3. One row in :data:`ENVS`; the contract tests (``tests/envs/test_env_api.py``) then cover
+   the new id: ``check_env``, seeding, pickling, and vector == singles.
+
+The existing envs keep their long cores in ``*_batch.py`` modules beside the spec classes.
 
 Example:
     >>> import gymnasium as gym
     >>> import edusim
     >>> gym.spec("edusim/Tutor-v0").max_episode_steps
     100
+    >>> sorted(ENVS) == sorted(ENV_IDS)
+    True
 """
 
 from __future__ import annotations
 
 from gymnasium.envs.registration import register, registry
 
-__all__ = ["ENV_IDS"]
+from edusim.registry import Entry
 
-#: Every environment id edusim registers (filled by the registration calls below).
-ENV_IDS: list[str] = []
-
-
-def _register(env_id: str, **spec) -> None:
-    if env_id not in registry:
-        register(id=env_id, **spec)
-    if env_id not in ENV_IDS:
-        ENV_IDS.append(env_id)
+__all__ = ["ENVS", "ENV_IDS", "as_sb3_vec_env"]
 
 
-_register(
-    "edusim/Tutor-v0",
-    entry_point="edusim.envs.tutor:TutorEnv",
-    vector_entry_point="edusim.envs.tutor_vector:TutorVectorEnv",
-    max_episode_steps=100,
-)
-_register(
-    "edusim/TutorLogistic-v0",
-    entry_point="edusim.envs.tutor:TutorEnv",
-    vector_entry_point="edusim.envs.tutor_vector:TutorVectorEnv",
-    max_episode_steps=100,
-    kwargs={"learner": "logistic"},
-)
-from edusim.envs import (  # noqa: E402, F401  (each module registers its ids)
-    kss_registry,
-    task_space_registry,
-)
+def _env(
+    entry_point: str, vector: str | None, steps: int, name: str, about: str, **kwargs: object
+) -> Entry:
+    return Entry(entry_point, name, about, {
+        "vector_entry_point": vector, "max_episode_steps": steps, "kwargs": kwargs,
+    })
+
+
+_M = "edusim.envs."
+#: The registration table: id -> entry point, native vector entry point, episode length.
+ENVS: dict[str, Entry] = {
+    "edusim/Tutor-v0": _env(
+        _M + "tutor:TutorEnv", _M + "tutor:TutorVectorEnv", 100,
+        "Tutor (BKT)", "Pick practice items for a BKT learner over a skill graph."),
+    "edusim/TutorLogistic-v0": _env(
+        _M + "tutor:TutorEnv", _M + "tutor:TutorVectorEnv", 100,
+        "Tutor (logistic)", "Pick practice items for an IRT+PFA learner who forgets.",
+        learner="logistic"),
+    "edusim/KSS-v0": _env(
+        _M + "kss:KSSEnv", _M + "kss:KSSVectorEnv", 20,
+        "KSS", "Learning-path recommendation on the EduSim 0.0.2 knowledge-structure simulator."),
+    "edusim/TaskSpace-v0": _env(
+        _M + "task_space:TaskSpaceEnv", _M + "task_space:TaskSpaceVectorEnv", 20_000,
+        "Task space", "Pick tasks in a continuous box whose cells unlock outwards (ALP-GMM toy)."),
+    "edusim/TaskSpaceTorch-v0": _env(
+        _M + "task_space_torch:TaskSpaceTorchEnv", _M + "task_space_torch:TaskSpaceTorchVectorEnv",
+        2_000, "Task space (torch learner)", "The task box learned by a small torch network."),
+}
+
+#: Every environment id edusim registers, in table order.
+ENV_IDS: list[str] = list(ENVS)
+
+for _id, _entry in ENVS.items():
+    if _id not in registry:
+        register(
+            id=_id,
+            entry_point=_entry.entry_point,
+            vector_entry_point=_entry.metadata["vector_entry_point"],
+            max_episode_steps=_entry.metadata["max_episode_steps"],
+            kwargs=dict(_entry.metadata["kwargs"]),
+        )
+
+
+def as_sb3_vec_env(vector_env):  # noqa: ANN001, ANN201  (SB3 is imported only when used)
+    """A native vector env as a Stable-Baselines3 ``VecEnv``: see :mod:`edusim.envs.sb3`.
+
+    Example:
+        >>> import gymnasium as gym
+        >>> venv = as_sb3_vec_env(gym.make_vec("edusim/KSS-v0", num_envs=8,
+        ...                                    vectorization_mode="vector_entry_point"))
+        >>> venv.num_envs, venv.reset().shape
+        (8, (8, 40))
+    """
+    from edusim.envs.sb3 import as_sb3_vec_env as adapt
+
+    return adapt(vector_env)

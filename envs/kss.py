@@ -4,18 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-import gymnasium as gym
-import numpy as np
-from gymnasium import spaces
+from edusim.envs.core import BatchEnv, BatchVectorEnv
+from edusim.envs.kss_batch import KSSBatch
 
-from edusim.envs.kss_batch import KSSBatch, KSSConfig, LearnerMode
-from edusim.envs.seeding import reset_keys
-from edusim.learners.kss import KSS_DIFFICULTY, KSSParams
-
-__all__ = ["KSSEnv"]
+__all__ = ["KSSEnv", "KSSVectorEnv"]
 
 
-class KSSEnv(gym.Env[np.ndarray, np.int64]):
+class KSSEnv(BatchEnv):
     """Learning-path recommendation on KSS, the simulator of the ``EduSim`` 0.0.2 package.
 
     ## Description
@@ -71,7 +66,7 @@ class KSSEnv(gym.Env[np.ndarray, np.int64]):
 
     ## Arguments
     ``gymnasium.make("edusim/KSS-v0", pool_size=4000, learner_mode="copy", pool_seed=0,
-    difficulty=KSS_DIFFICULTY, params=None, observe_mastery=False)``; see
+    difficulty=KSS_DIFFICULTY, params=None, observe_mastery=False)``: the fields of
     :class:`~edusim.envs.kss_batch.KSSConfig`. ``info`` holds ``exam`` and ``initial_exam``
     (binary scores on the target), ``target_size``, ``learning_gain``, ``pool_index`` and,
     after a step, ``learned`` (whether the point could be learned) and ``correct``.
@@ -87,44 +82,11 @@ class KSSEnv(gym.Env[np.ndarray, np.int64]):
     """
 
     metadata = {"render_modes": ["ansi"], "render_fps": 4}
+    core = KSSBatch
 
-    def __init__(
-        self,
-        pool_size: int | None = 4000,
-        learner_mode: LearnerMode | str = LearnerMode.COPY,
-        pool_seed: int | None = 0,
-        difficulty: tuple[float, ...] = KSS_DIFFICULTY,
-        params: KSSParams | None = None,
-        observe_mastery: bool = False,
-        render_mode: str | None = None,
-    ) -> None:
-        if render_mode is not None and render_mode not in self.metadata["render_modes"]:
-            raise ValueError(f"render_mode must be one of {self.metadata['render_modes']}")
-        self.render_mode = render_mode
-        self.config = KSSConfig(
-            pool_size, learner_mode, pool_seed, difficulty, params, observe_mastery
-        )
-        self._batch = KSSBatch(self.config, n=1)
+    def __init__(self, render_mode: str | None = None, **kwargs: Any) -> None:
+        super().__init__(render_mode, **kwargs)
         self.learner_model = self._batch.model
-        self.action_space = spaces.Discrete(self._batch.k)
-        self.observation_space = spaces.Box(0.0, 1.0, (self._batch.obs_size,), np.float32)
-        self._stepped = False
-
-    def reset(
-        self, *, seed: int | None = None, options: dict[str, Any] | None = None
-    ) -> tuple[np.ndarray, dict[str, Any]]:
-        super().reset(seed=seed)
-        keys = reset_keys(seed, 1, self.np_random, first=self._batch.state is None)
-        self._batch.reset(np.ones(1, dtype=bool), keys)
-        self._stepped = False
-        return self._get_obs(), self._get_info()
-
-    def step(self, action: Any) -> tuple[np.ndarray, float, bool, bool, dict[str, Any]]:
-        if self._batch.state is None:
-            raise gym.error.ResetNeeded("call reset() before step()")
-        reward = self._batch.step(np.asarray(action).reshape(1))
-        self._stepped = True
-        return self._get_obs(), float(reward[0]), False, False, self._get_info()
 
     def render(self) -> str | None:
         if self.render_mode != "ansi":
@@ -137,19 +99,31 @@ class KSSEnv(gym.Env[np.ndarray, np.int64]):
             lines.append(f" {mark}k{i} {'#' * int(round(p[i] * 20)):<20} {p[i]:.2f}")
         return "\n".join(lines)
 
-    def _get_obs(self) -> np.ndarray:
-        return self._batch.observation()[0]
 
-    def _get_info(self) -> dict[str, Any]:
-        b = self._batch
-        info = {
-            "exam": int(b.exam[0]),
-            "initial_exam": int(b.initial_exam[0]),
-            "target_size": int(b.target_size[0]),
-            "learning_gain": float(b.learning_gain()[0]),
-            "pool_index": int(b.pool_index[0]),
-        }
-        if self._stepped:
-            info["learned"] = bool(b.learned[0])
-            info["correct"] = bool(b.correct[0])
-        return info
+class KSSVectorEnv(BatchVectorEnv):
+    """``num_envs`` independent copies of :class:`KSSEnv` in one batch.
+
+    With ``reset(seed=s)``, row ``i`` behaves exactly like ``KSSEnv`` reset with seed
+    ``s + i`` and given the same actions (each row has its own counter-based random streams
+    and pool, see :mod:`edusim.streams`; autoreset as :class:`~edusim.envs.core.BatchVectorEnv`).
+    The growth rule's recursive spill-over is one matrix row per learner
+    (:mod:`edusim.learners.kss`): no Python loop over learners.
+
+    In ``learner_mode="mutate"`` each row keeps its own pool of ``pool_size`` learners,
+    ``num_envs * pool_size * 10`` floats at most (memory is committed as learners are drawn).
+
+    Example:
+        >>> import gymnasium as gym, edusim
+        >>> envs = gym.make_vec("edusim/KSS-v0", num_envs=4,
+        ...                     vectorization_mode="vector_entry_point")
+        >>> obs, info = envs.reset(seed=0)
+        >>> obs.shape
+        (4, 40)
+    """
+
+    core = KSSBatch
+
+    def __init__(self, num_envs: int = 1, max_episode_steps: int | None = None,
+                 **kwargs: Any) -> None:
+        super().__init__(num_envs, max_episode_steps, **kwargs)
+        self.learner_model = self._batch.model

@@ -18,9 +18,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import Enum
+from typing import Any
 
 import numpy as np
+from gymnasium import spaces
 
+from edusim.envs.core import BatchCore, InvalidActionError
 from edusim.learners.base import scatter_state, select_state
 from edusim.learners.kss import KSS_DIFFICULTY, KSSLearner, KSSParams, KSSState, kss_curriculum
 from edusim.streams import LearnerStreams, mix64
@@ -31,10 +34,6 @@ _POOL_SALT = np.uint64(0x6B5353504F4F4C31)  # separates pool keys from episode-s
 _MAX_DRAWS = 1000
 _BLOCK = 256  # pool learners generated together when one of them is first drawn
 _UNBOUNDED = 2**53  # pool_size=None: each draw is a fresh learner in practice
-
-
-class InvalidActionError(ValueError):
-    """An action that is not a knowledge-point index."""
 
 
 class PoolExhaustedError(RuntimeError):
@@ -81,14 +80,20 @@ class KSSConfig:
             raise ValueError("learner_mode='mutate' needs a finite pool_size")
 
 
-class KSSBatch:
+class KSSBatch(BatchCore):
     """N KSS teaching episodes; every array has the row (episode) as leading axis."""
+
+    config_class = KSSConfig
+    outcome_keys = ("learned", "correct")
 
     def __init__(self, config: KSSConfig, n: int) -> None:
         self.config = config
         self.model = KSSLearner(kss_curriculum(config.difficulty), config.params)
         self.n, self.k = n, self.model.n_skills
         self.obs_size = (5 if config.observe_mastery else 4) * self.k
+        self.single_action_space = spaces.Discrete(self.k)
+        self.single_observation_space = spaces.Box(0.0, 1.0, (self.obs_size,), np.float32)
+        self.started = False
         self.streams = LearnerStreams(np.zeros(n, dtype=np.uint64))
         self.pool_keys = np.zeros(n, dtype=np.uint64)
         self.pool_index = np.zeros(n, dtype=np.int64)
@@ -140,6 +145,7 @@ class KSSBatch:
         self.exam = np.where(mask, exam, self.exam)
         for array in (self.steps, self.learned, self.correct):
             array[mask] = 0
+        self.started = True
 
     def _draw_learners(self, mask: np.ndarray) -> KSSState:
         """A learner per masked row, uniform over the row's pool learners with a gap left."""
@@ -223,13 +229,15 @@ class KSSBatch:
             )
         return actions.astype(np.int64)
 
-    def step(self, actions: np.ndarray, active: np.ndarray | None = None) -> np.ndarray:
-        """Each active row learns and is tested on its point; returns the reward per row.
+    def step(self, actions: np.ndarray, resetting: np.ndarray | None = None) -> np.ndarray:
+        """Each row not ``resetting`` learns and is tested on its point; returns the reward
+        per row.
 
         The reward is the change of the binary exam on the target over the target size, so an
         episode's rewards sum to the original's episode reward.
         """
         actions = self.check_actions(actions)
+        active = None if resetting is None else ~resetting
         self.state, correct, self.learned = self.model.step(self.state, actions, active)
         self.correct = correct if active is None else active & correct
         before, self.exam = self.exam, self.model.exam(self.state)
@@ -253,6 +261,20 @@ class KSSBatch:
         if self.config.observe_mastery:
             obs[:, 4 * k :] = self.model.mastery(s)
         return obs
+
+    def info(self) -> dict[str, Any]:
+        """``exam`` and ``initial_exam`` (binary scores on the target), ``target_size``,
+        ``learning_gain``, ``pool_index``, and whether the last step's point could be
+        ``learned`` and was answered ``correct``."""
+        return {
+            "exam": self.exam,
+            "initial_exam": self.initial_exam,
+            "target_size": self.target_size,
+            "learning_gain": self.learning_gain(),
+            "pool_index": self.pool_index,
+            "learned": self.learned,
+            "correct": self.correct,
+        }
 
 
 def _uniform(streams: LearnerStreams, rows: np.ndarray) -> np.ndarray:

@@ -2,16 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-import gymnasium as gym
 import numpy as np
-from gymnasium import spaces
 
-from edusim.envs.seeding import reset_keys
-from edusim.envs.task_space_core import TaskSpaceBatch, TaskSpaceConfig
+from edusim.envs.core import BatchEnv, BatchVectorEnv
+from edusim.envs.task_space_batch import TaskSpaceBatch
 
-__all__ = ["TaskSpaceEnv", "competence_image"]
+__all__ = ["TaskSpaceEnv", "TaskSpaceVectorEnv", "competence_image"]
 
 
 def competence_image(
@@ -38,7 +34,7 @@ def competence_image(
     return np.kron(rgb, np.ones((scale, scale, 1))).astype(np.uint8)
 
 
-class TaskSpaceEnv(gym.Env[np.ndarray, np.ndarray]):
+class TaskSpaceEnv(BatchEnv):
     """Curriculum over a continuous task box with a grid learner (the ALP-GMM toy space).
 
     ## Description
@@ -46,12 +42,12 @@ class TaskSpaceEnv(gym.Env[np.ndarray, np.ndarray]):
     ``[0, 1]^n_dims``. Practising a task raises its cell's competence, but only once a
     previous neighbouring cell is mastered, so competence has to spread outwards from the
     origin cell; some cells may be unlearnable. Modelled on the toy environment of Portelas
-    et al. (2019); see :mod:`edusim.envs.task_space_core` for the exact rules.
+    et al. (2019); see :mod:`edusim.envs.task_space_batch` for the exact rules.
 
     ## Action Space
     ``Box(0, 1, (n_dims + n_distractors,), float32)``: the task. Distractor coordinates change
     nothing. A task outside the box raises
-    :class:`~edusim.envs.tutor_batch.InvalidActionError`.
+    :class:`~edusim.envs.core.InvalidActionError`.
 
     ## Observation Space
     ``Box(0, 1, (cells_per_dim ** n_dims,), float32)``: the learner's competence per cell
@@ -72,7 +68,8 @@ class TaskSpaceEnv(gym.Env[np.ndarray, np.ndarray]):
     ## Arguments
     ``gymnasium.make("edusim/TaskSpace-v0", n_dims=2, cells_per_dim=10, n_distractors=0,
     unlearnable=0.0, learning_rate=0.01, mastery_threshold=0.75, noise=0.0,
-    render_mode=None)``; see :class:`~edusim.envs.task_space_core.TaskSpaceConfig`.
+    render_mode=None)``: the fields of
+    :class:`~edusim.envs.task_space_batch.TaskSpaceConfig`.
 
     ## Version History
     * v0: Initial version.
@@ -90,42 +87,7 @@ class TaskSpaceEnv(gym.Env[np.ndarray, np.ndarray]):
     #: no randomness at all, as in the paper's toy space, so the seed changes nothing.
     metadata = {"render_modes": ["rgb_array"], "render_fps": 4, "deterministic": True}
 
-    def __init__(
-        self,
-        n_dims: int = 2,
-        cells_per_dim: int = 10,
-        n_distractors: int = 0,
-        unlearnable: float = 0.0,
-        learning_rate: float = 0.01,
-        mastery_threshold: float = 0.75,
-        noise: float = 0.0,
-        render_mode: str | None = None,
-    ) -> None:
-        if render_mode is not None and render_mode not in self.metadata["render_modes"]:
-            raise ValueError(f"render_mode must be one of {self.metadata['render_modes']}")
-        self.render_mode = render_mode
-        self.config = TaskSpaceConfig(
-            n_dims, cells_per_dim, n_distractors, unlearnable, learning_rate,
-            mastery_threshold, noise,
-        )
-        self._batch = TaskSpaceBatch(self.config, n=1)
-        self.action_space = spaces.Box(0.0, 1.0, (self.config.task_dims,), np.float32)
-        self.observation_space = spaces.Box(0.0, 1.0, (self.config.n_cells,), np.float32)
-
-    def reset(
-        self, *, seed: int | None = None, options: dict[str, Any] | None = None
-    ) -> tuple[np.ndarray, dict[str, Any]]:
-        super().reset(seed=seed)
-        batch = self._batch
-        keys = reset_keys(seed, 1, self.np_random, first=not batch.started)
-        batch.reset(np.ones(1, dtype=bool), batch.streams.next_keys() if keys is None else keys)
-        return self._get_obs(), self._get_info()
-
-    def step(self, action: Any) -> tuple[np.ndarray, float, bool, bool, dict[str, Any]]:
-        if not self._batch.started:
-            raise gym.error.ResetNeeded("call reset() before step()")
-        reward = self._batch.step(np.asarray(action).reshape(1, -1))
-        return self._get_obs(), float(reward[0]), False, False, self._get_info()
+    core = TaskSpaceBatch
 
     def competence_map(self) -> np.ndarray:
         """Competence per cell, shape ``(cells_per_dim,) * n_dims``."""
@@ -140,11 +102,20 @@ class TaskSpaceEnv(gym.Env[np.ndarray, np.ndarray]):
             return None
         return competence_image(self.competence_map(), self.learnable_map())
 
-    def _get_obs(self) -> np.ndarray:
-        return self._batch.observation()[0]
 
-    def _get_info(self) -> dict[str, Any]:
-        return {
-            "score": float(self._batch.score()[0]),
-            "learnable_score": float(self._batch.learnable_score()[0]),
-        }
+class TaskSpaceVectorEnv(BatchVectorEnv):
+    """``num_envs`` independent copies of :class:`TaskSpaceEnv` in one batch.
+
+    With ``reset(seed=s)``, learner ``i`` behaves exactly like ``TaskSpaceEnv`` reset with seed
+    ``s + i`` and given the same tasks (autoreset as :class:`~edusim.envs.core.BatchVectorEnv`).
+
+    Example:
+        >>> import gymnasium as gym, edusim
+        >>> envs = gym.make_vec("edusim/TaskSpace-v0", num_envs=3,
+        ...                     vectorization_mode="vector_entry_point")
+        >>> obs, info = envs.reset(seed=0)
+        >>> obs.shape
+        (3, 100)
+    """
+
+    core = TaskSpaceBatch

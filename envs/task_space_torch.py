@@ -18,16 +18,20 @@ from its own stream, so a batch of N behaves like N batches of one (up to float 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 import numpy as np
 import torch
-from gymnasium import spaces
 
+from edusim.envs.core import BatchVectorEnv
 from edusim.envs.task_space import TaskSpaceEnv
-from edusim.envs.task_space_core import TaskSpaceBatch, TaskSpaceConfig
+from edusim.envs.task_space_batch import TaskSpaceBatch, TaskSpaceConfig
 
-__all__ = ["TorchTaskSpaceConfig", "TorchTaskSpaceBatch", "TaskSpaceTorchEnv"]
+__all__ = [
+    "TorchTaskSpaceConfig",
+    "TorchTaskSpaceBatch",
+    "TaskSpaceTorchEnv",
+    "TaskSpaceTorchVectorEnv",
+]
 
 
 @dataclass(frozen=True)
@@ -67,6 +71,8 @@ class TorchTaskSpaceConfig(TaskSpaceConfig):
 class TorchTaskSpaceBatch(TaskSpaceBatch):
     """N networks learning the cells of the task box (see the module docstring)."""
 
+    config_class = TorchTaskSpaceConfig
+
     def __init__(self, config: TorchTaskSpaceConfig, n: int) -> None:
         super().__init__(config, n)
         self.device = torch.device(config.device)
@@ -87,7 +93,7 @@ class TorchTaskSpaceBatch(TaskSpaceBatch):
     def _tensor(self, array: np.ndarray) -> torch.Tensor:
         return torch.as_tensor(array, dtype=torch.float32, device=self.device)
 
-    def reset(self, mask: np.ndarray, keys: np.ndarray) -> None:
+    def reset(self, mask: np.ndarray, keys: np.ndarray | None) -> None:
         super().reset(mask, keys)
         cfg, n = self.config, self.n
         shapes = [(cfg.n_dims, cfg.hidden), (1, cfg.hidden), (cfg.hidden, cfg.hidden),
@@ -126,7 +132,7 @@ class TorchTaskSpaceBatch(TaskSpaceBatch):
         h = torch.tanh(torch.bmm(h, w2) + b2)
         return (torch.bmm(h, w3) + b3).squeeze(-1)
 
-    def step(self, tasks: np.ndarray) -> np.ndarray:
+    def step(self, tasks: np.ndarray, resetting: np.ndarray | None = None) -> np.ndarray:
         cfg, rows = self.config, np.arange(self.n)
         cells = self.cells_of(tasks)
         size = (self.n, cfg.sgd_steps, cfg.batch_size)
@@ -185,13 +191,26 @@ class TaskSpaceTorchEnv(TaskSpaceEnv):
         True
     """
 
-    metadata = {"render_modes": ["rgb_array"], "render_fps": 4}
+    #: ``vector_atol``: its vector form equals single envs up to this (float rounding of
+    #: batched products, amplified by training).
+    metadata = {"render_modes": ["rgb_array"], "render_fps": 4, "vector_atol": 1e-4}
+    core = TorchTaskSpaceBatch
 
-    def __init__(self, render_mode: str | None = None, **kwargs: Any) -> None:
-        if render_mode is not None and render_mode not in self.metadata["render_modes"]:
-            raise ValueError(f"render_mode must be one of {self.metadata['render_modes']}")
-        self.render_mode = render_mode
-        self.config = TorchTaskSpaceConfig(**kwargs)
-        self._batch = TorchTaskSpaceBatch(self.config, n=1)
-        self.action_space = spaces.Box(0.0, 1.0, (self.config.task_dims,), np.float32)
-        self.observation_space = spaces.Box(0.0, 1.0, (self.config.n_cells,), np.float32)
+
+class TaskSpaceTorchVectorEnv(BatchVectorEnv):
+    """``num_envs`` copies of :class:`TaskSpaceTorchEnv`: ``num_envs`` networks trained in
+    one batched call per step (stacked weights, batched matrix products).
+
+    Row ``i`` behaves like ``TaskSpaceTorchEnv`` reset with seed ``s + i`` up to float
+    rounding of the batched products (autoreset as :class:`~edusim.envs.core.BatchVectorEnv`).
+
+    Example:
+        >>> import gymnasium as gym, edusim
+        >>> envs = gym.make_vec("edusim/TaskSpaceTorch-v0", num_envs=3, cells_per_dim=3,
+        ...                     vectorization_mode="vector_entry_point")
+        >>> obs, info = envs.reset(seed=0)
+        >>> obs.shape
+        (3, 9)
+    """
+
+    core = TorchTaskSpaceBatch

@@ -4,19 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-import gymnasium as gym
-import numpy as np
-from gymnasium import spaces
+from edusim.envs.core import BatchEnv, BatchVectorEnv
+from edusim.envs.tutor_batch import TutorBatch
 
-from edusim.curriculum import Curriculum
-from edusim.envs.seeding import reset_keys
-from edusim.envs.tutor_batch import TutorBatch, TutorConfig
-from edusim.learners import LearnerModel
-
-__all__ = ["TutorEnv"]
+__all__ = ["TutorEnv", "TutorVectorEnv"]
 
 
-class TutorEnv(gym.Env[np.ndarray, np.int64]):
+class TutorEnv(BatchEnv):
     """Item-level tutoring of one simulated learner over a skill prerequisite graph.
 
     ## Description
@@ -31,7 +25,9 @@ class TutorEnv(gym.Env[np.ndarray, np.int64]):
     Any other value raises :class:`~edusim.envs.tutor_batch.InvalidActionError`.
 
     ## Observation Space
-    ``Box(0, 1, (2K + 1,), float32)`` for ``K`` skills (``3K + 1`` with ``observe_mastery``):
+    ``Box(0, 1, (2K + 1,), float32)`` for ``K`` skills (``3K + 1`` with ``observe_mastery``),
+    laid out as :class:`~edusim.envs.tutor_obs.TutorObs` says (teachers read it with
+    :class:`~edusim.envs.tutor_obs.TutorView`):
 
     | index          | observation                                                    |
     |----------------|----------------------------------------------------------------|
@@ -59,7 +55,8 @@ class TutorEnv(gym.Env[np.ndarray, np.int64]):
     ## Arguments
     ``gymnasium.make("edusim/Tutor-v0", curriculum="fractions", learner="bkt",
     learner_params=None, heterogeneity=None, window=5, attempts_cap=20, time_scale=200,
-    observe_mastery=False)``; see :class:`~edusim.envs.tutor_batch.TutorConfig`.
+    observe_mastery=False)``: the fields of :class:`~edusim.envs.tutor_batch.TutorConfig`
+    (an unknown name raises ``TypeError`` listing them).
     ``curriculum`` is a :class:`~edusim.curriculum.Curriculum`, a built-in name or a JSON
     path; ``learner`` a registered learner-model name or a :class:`LearnerModel`.
 
@@ -71,50 +68,12 @@ class TutorEnv(gym.Env[np.ndarray, np.int64]):
     """
 
     metadata = {"render_modes": ["ansi"], "render_fps": 4}
+    core = TutorBatch
 
-    def __init__(
-        self,
-        curriculum: str | Curriculum = "fractions",
-        learner: str | LearnerModel = "bkt",
-        learner_params: dict | None = None,
-        heterogeneity: float | None = None,
-        window: int = 5,
-        attempts_cap: int = 20,
-        time_scale: int = 200,
-        observe_mastery: bool = False,
-        render_mode: str | None = None,
-    ) -> None:
-        if render_mode is not None and render_mode not in self.metadata["render_modes"]:
-            raise ValueError(f"render_mode must be one of {self.metadata['render_modes']}")
-        self.render_mode = render_mode
-        config = TutorConfig(
-            curriculum, learner, learner_params, heterogeneity, window, attempts_cap,
-            time_scale, observe_mastery,
-        )
-        self._batch = TutorBatch(config, n=1)
-        self.config = config
+    def __init__(self, render_mode: str | None = None, **kwargs: Any) -> None:
+        super().__init__(render_mode, **kwargs)
         self.curriculum = self._batch.curriculum
         self.learner_model = self._batch.model
-        self.action_space = spaces.Discrete(self._batch.n_actions)
-        self.observation_space = spaces.Box(0.0, 1.0, (self._batch.obs_size,), np.float32)
-        self._last_correct: bool | None = None
-
-    def reset(
-        self, *, seed: int | None = None, options: dict[str, Any] | None = None
-    ) -> tuple[np.ndarray, dict[str, Any]]:
-        super().reset(seed=seed)
-        batch = self._batch
-        keys = reset_keys(seed, 1, self.np_random, first=batch.state is None)
-        batch.reset(np.ones(1, dtype=bool), batch.streams.next_keys() if keys is None else keys)
-        self._last_correct = None
-        return self._get_obs(), self._get_info()
-
-    def step(self, action: Any) -> tuple[np.ndarray, float, bool, bool, dict[str, Any]]:
-        if self._batch.state is None:
-            raise gym.error.ResetNeeded("call reset() before step()")
-        correct, reward = self._batch.step(np.asarray(action).reshape(1))
-        self._last_correct = bool(correct[0])
-        return self._get_obs(), float(reward[0]), False, False, self._get_info()
 
     def render(self) -> str | None:
         if self.render_mode != "ansi":
@@ -125,16 +84,28 @@ class TutorEnv(gym.Env[np.ndarray, np.int64]):
             lines.append(f"  {skill:<20} {'#' * int(round(m * 20)):<20} {m:.2f}")
         return "\n".join(lines)
 
-    def _get_obs(self) -> np.ndarray:
-        return self._batch.observation()[0]
 
-    def _get_info(self) -> dict[str, Any]:
-        mastery = self._batch.mastery()[0]
-        info = {
-            "post_test": float(self._batch.score[0]),
-            "mastery": float(np.add.reduce(mastery)) / mastery.size,  # = mastery.mean()
-            "mastery_per_skill": mastery,
-        }
-        if self._last_correct is not None:
-            info["correct"] = self._last_correct
-        return info
+class TutorVectorEnv(BatchVectorEnv):
+    """``num_envs`` independent copies of :class:`TutorEnv` in one batch.
+
+    Same dynamics as ``num_envs`` single environments (see
+    :class:`~edusim.envs.core.BatchVectorEnv`): with ``reset(seed=s)``, learner ``i``
+    behaves exactly like ``TutorEnv`` reset with seed ``s + i`` and given the same actions.
+
+    Example:
+        >>> import gymnasium as gym, edusim
+        >>> envs = gym.make_vec("edusim/Tutor-v0", num_envs=4,
+        ...                     vectorization_mode="vector_entry_point")
+        >>> obs, info = envs.reset(seed=0)
+        >>> obs.shape[0], info["post_test"].shape
+        (4, (4,))
+    """
+
+    core = TutorBatch
+
+    def __init__(self, num_envs: int = 1, max_episode_steps: int | None = None,
+                 **kwargs: Any) -> None:
+        super().__init__(num_envs, max_episode_steps, **kwargs)
+        self.curriculum = self._batch.curriculum
+        self.learner_model = self._batch.model
+

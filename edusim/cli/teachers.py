@@ -32,6 +32,9 @@ def train_teacher(
     max_episode_steps: int = typer.Option(
         0, help="Override the env's episode length (0 keeps the registry's)."
     ),
+    num_envs: int = typer.Option(
+        8, "--num-envs", help="Learners stepped together (one batched call for native envs)."
+    ),
 ) -> None:
     """Train an RL teacher and save it; play it later with agents.make("ppo", env, path=OUT)."""
     trainers = _trainers()
@@ -42,7 +45,8 @@ def train_teacher(
     with console.status(f"training {teacher} on {env_id} for {steps} steps"):
         try:
             path = trainers[teacher](
-                env_id, steps, out, seed=seed, max_episode_steps=max_episode_steps or None
+                env_id, steps, out, seed=seed, max_episode_steps=max_episode_steps or None,
+                n_envs=num_envs,
             )
         except (ValueError, TypeError, OSError) as exc:
             console.print(f"[red]error:[/red] {exc}")

@@ -24,12 +24,17 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from edusim.curriculum import Curriculum
 from edusim.learners.base import LearnerModel, RandomSource
 from edusim.numeric import logit, sigmoid
+from edusim.one_learner import BATCHED, fast_path
+
+if TYPE_CHECKING:
+    from edusim.learners.torch_bkt import TorchBKTLearner
 
 __all__ = ["BKTParams", "BKTState", "BKTLearner", "ForgetMode"]
 
@@ -185,12 +190,20 @@ class BKTLearner(LearnerModel[BKTState]):
             ready &= (skill < 0) | known[rows, np.maximum(skill, 0)]
         return ready
 
+    def _p_correct_one(self, state: BKTState, items: np.ndarray) -> np.ndarray:
+        """:meth:`p_correct` of one learner: the same sum, on Python scalars."""
+        if state.known.shape[0] != 1 or type(items) is not np.ndarray or items.shape != (1,):
+            return BATCHED
+        item = items.item(0)
+        if type(item) is not int or not 0 <= item < self.n_items:
+            return BATCHED  # not an item index: the batched code raises the error
+        known = state.known[0]
+        ready = all(known[k] for k in self._item_skills[item])
+        return np.array([self.item_guess[item] + self.item_gap[item] * ready])
+
+    @fast_path(_p_correct_one)
     def p_correct(self, state: BKTState, items: np.ndarray) -> np.ndarray:
         items = self.check_items(items)
-        if items.shape == (1,) == state.known.shape[:1]:  # one learner: the same sum, on scalars
-            item, known = int(items[0]), state.known[0]
-            ready = all(known[k] for k in self._item_skills[item])
-            return np.array([self.item_guess[item] + self.item_gap[item] * ready])
         ready = self._ready(state.known, items)
         return self.item_guess[items] + self.item_gap[items] * ready
 
@@ -219,15 +232,39 @@ class BKTLearner(LearnerModel[BKTState]):
     ) -> BKTState:
         items = self.check_items(items)
         n = state.known.shape[0]
-        if items.shape == (1,) == (n,):
-            known = self._practise_one(state, int(items[0]), rng)
-        else:
-            known = self._practise(state, items, rng)
+        known = self._practise(state, items, rng)
         if self._forgets and self.params.forget_on is ForgetMode.STEP:
             forgotten = known & (rng.random((n, self.n_skills)) < self.p_forget[None, :])
             known &= ~forgotten
         return BKTState(known=known, learn_scale=state.learn_scale)
 
+    def _practise_one(self, state: BKTState, items: np.ndarray, rng: RandomSource) -> np.ndarray:
+        """:meth:`_practise` for a batch of one learner (the single env) on Python scalars:
+        the same draws and the same float64 arithmetic, without numpy's per-call cost."""
+        if state.known.shape[0] != 1 or items.shape != (1,):
+            return BATCHED
+        item = int(items[0])
+        before = state.known[0].tolist()
+        known = state.known.copy()
+        width = self.skill_slots.shape[1]
+        skills = self._item_skills[item]
+        draws = rng.random((1, width))[0].tolist()
+        scale = float(state.learn_scale[0])
+        for skill, u in zip(skills, draws, strict=False):
+            if before[skill]:
+                continue
+            unmet = not all(before[p] for p in self._prerequisites[skill])
+            rate = self.p_learn[skill] * (self.params.prereq_gate if unmet else 1.0)
+            if u < min(rate * scale, 1.0):
+                known[0, skill] = True
+        if self._forgets and self.params.forget_on is ForgetMode.PRACTICE:
+            draws = rng.random((1, width))[0].tolist()
+            for skill, u in zip(skills, draws, strict=False):
+                if before[skill] and u < self.p_forget[skill]:
+                    known[0, skill] = False
+        return known
+
+    @fast_path(_practise_one)
     def _practise(self, state: BKTState, items: np.ndarray, rng: RandomSource) -> np.ndarray:
         """Known skills after learning (and, with ``forget_on="practice"``, forgetting) the
         skills of the practised items."""
@@ -257,28 +294,11 @@ class BKTLearner(LearnerModel[BKTState]):
                 known[rows[lost], skill[lost]] = False
         return known
 
-    def _practise_one(self, state: BKTState, item: int, rng: RandomSource) -> np.ndarray:
-        """:meth:`_practise` for a batch of one learner (the single env) on Python scalars:
-        the same draws and the same float64 arithmetic, without numpy's per-call cost."""
-        before = state.known[0].tolist()
-        known = state.known.copy()
-        width = self.skill_slots.shape[1]
-        skills = self._item_skills[item]
-        draws = rng.random((1, width))[0].tolist()
-        scale = float(state.learn_scale[0])
-        for skill, u in zip(skills, draws, strict=False):
-            if before[skill]:
-                continue
-            unmet = not all(before[p] for p in self._prerequisites[skill])
-            rate = self.p_learn[skill] * (self.params.prereq_gate if unmet else 1.0)
-            if u < min(rate * scale, 1.0):
-                known[0, skill] = True
-        if self._forgets and self.params.forget_on is ForgetMode.PRACTICE:
-            draws = rng.random((1, width))[0].tolist()
-            for skill, u in zip(skills, draws, strict=False):
-                if before[skill] and u < self.p_forget[skill]:
-                    known[0, skill] = False
-        return known
-
     def mastery(self, state: BKTState) -> np.ndarray:
         return state.known.astype(np.float64)
+
+    def on_torch(self, device: str | object = "cpu") -> TorchBKTLearner:
+        """This model on torch tensors (:mod:`edusim.learners.torch_bkt`)."""
+        from edusim.learners.torch_bkt import TorchBKTLearner
+
+        return TorchBKTLearner(self, device)

@@ -22,12 +22,16 @@ Example:
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from edusim.curriculum import Curriculum
 from edusim.learners.base import LearnerModel, RandomSource
 from edusim.numeric import sigmoid
+
+if TYPE_CHECKING:
+    from edusim.learners.torch_logistic import TorchLogisticLearner
 
 __all__ = ["LogisticParams", "LogisticState", "LogisticLearner"]
 
@@ -135,3 +139,9 @@ class LogisticLearner(LearnerModel[LogisticState]):
 
     def mastery(self, state: LogisticState) -> np.ndarray:
         return sigmoid(state.theta[:, None] + self.skill_logits(state))
+
+    def on_torch(self, device: str | object = "cpu") -> TorchLogisticLearner:
+        """This model on torch tensors (:mod:`edusim.learners.torch_logistic`)."""
+        from edusim.learners.torch_logistic import TorchLogisticLearner
+
+        return TorchLogisticLearner(self, device)

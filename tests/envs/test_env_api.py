@@ -1,4 +1,8 @@
-"""The Gymnasium contract, checked for every registered edusim environment id."""
+"""The environment contract, checked for every registered edusim id (and a few variants).
+
+This is the one implementation of the contract: an env module adds no copy of it. Each case
+is an id with registry kwargs; every registered id appears with its defaults.
+"""
 
 from __future__ import annotations
 
@@ -13,8 +17,29 @@ from gymnasium.utils.env_checker import check_env
 
 import edusim  # noqa: F401
 from edusim.envs import ENV_IDS
+from edusim.one_learner import batched_only
+from tests.envs.curricula import MULTI
 
-VECTOR_IDS = [i for i in ENV_IDS if gym.spec(i).vector_entry_point is not None]
+#: Settings that take other code paths: (id, kwargs).
+VARIANTS = [
+    ("edusim/Tutor-v0", {"observe_mastery": True}),
+    ("edusim/Tutor-v0", {"curriculum": MULTI, "heterogeneity": 0.7, "learner_params": {
+        "p_forget": 0.1, "forget_on": "practice", "p_learn": 0.4}}),
+    ("edusim/Tutor-v0", {"curriculum": MULTI, "learner_params": {"p_forget": 0.1},
+                         "observe_mastery": True}),
+    ("edusim/TutorLogistic-v0", {"curriculum": MULTI, "window": 2}),
+    ("edusim/KSS-v0", {"observe_mastery": True}),
+    ("edusim/KSS-v0", {"learner_mode": "mutate", "pool_size": 3}),
+    ("edusim/KSS-v0", {"pool_seed": None}),
+    ("edusim/KSS-v0", {"pool_seed": None, "pool_size": None}),
+    ("edusim/KSS-v0", {"pool_seed": None, "learner_mode": "mutate", "pool_size": 2}),
+    ("edusim/TaskSpace-v0", {"cells_per_dim": 3, "unlearnable": 0.3, "noise": 0.05,
+                             "learning_rate": 0.2}),
+]
+CASES = [(i, {}) for i in ENV_IDS] + VARIANTS
+NAMES = ["-".join([i, *kw]) for i, kw in CASES]
+VECTOR_CASES = [c for c in CASES if gym.spec(c[0]).vector_entry_point is not None]
+VECTOR_NAMES = [n for n, c in zip(NAMES, CASES, strict=True) if c in VECTOR_CASES]
 
 
 def _rollout(env: gym.Env, seed: int, steps: int = 25) -> list:
@@ -45,38 +70,58 @@ def _same(a: list, b: list) -> bool:
     )
 
 
-@pytest.mark.parametrize("env_id", ENV_IDS)
-def test_check_env_passes_without_warnings(env_id: str) -> None:
-    env = gym.make(env_id)
+@pytest.mark.parametrize(("env_id", "kwargs"), CASES, ids=NAMES)
+def test_check_env_passes_without_warnings(env_id: str, kwargs: dict) -> None:
+    env = gym.make(env_id, **kwargs)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         check_env(env.unwrapped, skip_render_check=True)
     assert [str(w.message) for w in caught] == []
 
 
-@pytest.mark.parametrize("env_id", ENV_IDS)
-def test_same_seed_same_trajectory_different_seed_different(env_id: str) -> None:
-    a = _rollout(gym.make(env_id, max_episode_steps=10), seed=3)
-    b = _rollout(gym.make(env_id, max_episode_steps=10), seed=3)
-    c = _rollout(gym.make(env_id, max_episode_steps=10), seed=4)
+@pytest.mark.parametrize(("env_id", "kwargs"), CASES, ids=NAMES)
+def test_same_seed_same_trajectory_different_seed_different(env_id: str, kwargs: dict) -> None:
+    a = _rollout(gym.make(env_id, max_episode_steps=10, **kwargs), seed=3)
+    b = _rollout(gym.make(env_id, max_episode_steps=10, **kwargs), seed=3)
+    c = _rollout(gym.make(env_id, max_episode_steps=10, **kwargs), seed=4)
     assert _same(a, b)
-    if not gym.make(env_id).metadata.get("deterministic", False):  # seed-free by design
+    if not gym.make(env_id, **kwargs).metadata.get("deterministic", False):  # seed-free
         assert not _same(a, c)
 
 
+@pytest.mark.parametrize(("env_id", "kwargs"), CASES, ids=NAMES)
+def test_one_learner_fast_paths_change_no_trajectory(env_id: str, kwargs: dict) -> None:
+    fast = _rollout(gym.make(env_id, max_episode_steps=10, **kwargs), seed=5)
+    with batched_only():
+        batched = _rollout(gym.make(env_id, max_episode_steps=10, **kwargs), seed=5)
+    assert _same(fast, batched)
+
+
 @pytest.mark.parametrize("env_id", ENV_IDS)
-def test_pickle_and_deepcopy_preserve_the_future(env_id: str) -> None:
-    env = gym.make(env_id)
+def test_any_non_negative_int_seeds_a_reset(env_id: str) -> None:
+    big = 2**70
+    a, b = _rollout(gym.make(env_id), seed=big, steps=5), _rollout(gym.make(env_id), big, 5)
+    assert _same(a, b)
+    if not gym.make(env_id).metadata.get("deterministic", False):
+        assert not _same(a, _rollout(gym.make(env_id), seed=big + 1, steps=5))
+    with pytest.raises(gym.error.Error, match="greater or equal to zero"):
+        gym.make(env_id).reset(seed=-1)
+
+
+@pytest.mark.parametrize(("env_id", "kwargs"), CASES, ids=NAMES)
+def test_pickle_and_deepcopy_preserve_the_future(env_id: str, kwargs: dict) -> None:
+    env = gym.make(env_id, **kwargs)
     env.reset(seed=1)
     rng = np.random.default_rng(0)
     for _ in range(3):
         env.step(_action(env, rng))
     twins = [pickle.loads(pickle.dumps(env)), copy.deepcopy(env)]
-    action = _action(env, rng)
-    expected = env.step(action)
+    actions = [_action(env, rng) for _ in range(4)]
+    expected = [env.step(a) for a in actions]
     for twin in twins:
-        got = twin.step(action)
-        assert np.array_equal(got[0], expected[0]) and got[1] == expected[1]
+        for action, want in zip(actions, expected, strict=True):
+            got = twin.step(action)
+            assert np.array_equal(got[0], want[0]) and got[1] == want[1]
 
 
 @pytest.mark.parametrize("env_id", ENV_IDS)
@@ -89,27 +134,52 @@ def test_invalid_action_is_a_clear_error(env_id: str) -> None:
         env.step(bad)
 
 
-@pytest.mark.parametrize("env_id", VECTOR_IDS)
-def test_native_vector_env_equals_copies_of_the_single_env(env_id: str) -> None:
+@pytest.mark.parametrize("env_id", ENV_IDS)
+def test_step_before_reset_raises(env_id: str) -> None:
+    with pytest.raises(gym.error.ResetNeeded):
+        gym.make(env_id).unwrapped.step(gym.make(env_id).action_space.sample())
+
+
+@pytest.mark.parametrize("env_id", ENV_IDS)
+def test_an_unknown_argument_is_named_with_the_valid_ones(env_id: str) -> None:
+    with pytest.raises(TypeError, match=r"unknown argument 'no_such_knob'; valid arguments: \w"):
+        gym.make(env_id, no_such_knob=1)
+    if gym.spec(env_id).vector_entry_point is not None:
+        with pytest.raises(TypeError, match="no_such_knob"):
+            gym.make_vec(env_id, num_envs=2, vectorization_mode="vector_entry_point",
+                         no_such_knob=1)
+
+
+def _close(x, y, atol: float) -> bool:
+    if atol == 0:
+        return np.array_equal(x, y)
+    return np.allclose(x, y, rtol=0, atol=atol)
+
+
+@pytest.mark.parametrize(("env_id", "kwargs"), VECTOR_CASES, ids=VECTOR_NAMES)
+def test_native_vector_env_equals_copies_of_the_single_env(env_id: str, kwargs: dict) -> None:
     n, horizon = 4, 6
-    vec = gym.make_vec(
-        env_id, num_envs=n, vectorization_mode="vector_entry_point", max_episode_steps=horizon
-    )
-    singles = [gym.make(env_id, max_episode_steps=horizon) for _ in range(n)]
-    obs, _ = vec.reset(seed=10)
-    expected = [s.reset(seed=10 + i)[0] for i, s in enumerate(singles)]
-    assert np.array_equal(obs, np.stack(expected))
+    vec = gym.make_vec(env_id, num_envs=n, vectorization_mode="vector_entry_point",
+                       max_episode_steps=horizon, **kwargs)
+    singles = [gym.make(env_id, max_episode_steps=horizon, **kwargs) for _ in range(n)]
+    atol = singles[0].metadata.get("vector_atol", 0.0)  # torch learners: float rounding
+    obs, info = vec.reset(seed=10)
+    firsts = [s.reset(seed=10 + i) for i, s in enumerate(singles)]
+    assert _close(obs, np.stack([o for o, _ in firsts]), atol)
     rng = np.random.default_rng(0)
     pending = np.zeros(n, dtype=bool)
     for _ in range(2 * horizon + 3):  # crosses two autoresets
         actions = np.stack([_action(s, rng) for s in singles])
-        obs, reward, terminated, truncated, _ = vec.step(actions)
+        obs, reward, terminated, truncated, info = vec.step(actions)
         for i, single in enumerate(singles):
             if pending[i]:
-                o, r, te, tr = single.reset()[0], 0.0, False, False
+                (o, inf), r, te, tr = single.reset(), 0.0, False, False
             else:
-                o, r, te, tr, _ = single.step(actions[i])
-            assert np.array_equal(obs[i], o), f"env {i} observation differs"
-            assert np.isclose(reward[i], r, rtol=0, atol=1e-12)
+                o, r, te, tr, inf = single.step(actions[i])
+            assert _close(obs[i], o, atol), f"env {i} observation differs"
+            assert np.isclose(reward[i], r, rtol=0, atol=max(atol, 1e-12))
             assert (terminated[i], truncated[i]) == (te, tr)
+            for key, value in inf.items():  # the single env's info, one value per row
+                # (sums over a row may round differently in a batch: 1e-12)
+                assert _close(np.asarray(info[key][i]), np.asarray(value), max(atol, 1e-12)), key
             pending[i] = te or tr

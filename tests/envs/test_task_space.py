@@ -7,9 +7,9 @@ import numpy as np
 import pytest
 
 import edusim  # noqa: F401
+from edusim.envs.core import InvalidActionError
 from edusim.envs.task_space import TaskSpaceEnv, competence_image
-from edusim.envs.task_space_core import TaskSpaceBatch, TaskSpaceConfig, previous_neighbours
-from edusim.envs.tutor_batch import InvalidActionError
+from edusim.envs.task_space_batch import TaskSpaceBatch, TaskSpaceConfig, previous_neighbours
 
 
 def _centre(cell: tuple[int, ...], cells: int = 10, extra: int = 0) -> np.ndarray:
@@ -94,28 +94,6 @@ def test_previous_neighbours_in_three_dimensions() -> None:
     assert table.shape == (27, 7)
     assert sorted(table[13].tolist()) == [0, 1, 3, 4, 9, 10, 12]  # cell (1, 1, 1)
     assert (table[0] == 27).all()  # the origin has none (sentinel)
-
-
-def test_vector_env_equals_single_envs_with_consecutive_seeds() -> None:
-    kwargs = {"cells_per_dim": 3, "unlearnable": 0.3, "noise": 0.05, "learning_rate": 0.2}
-    vec = gym.make_vec("edusim/TaskSpace-v0", num_envs=3, vectorization_mode="vector_entry_point",
-                       max_episode_steps=6, **kwargs)
-    singles = [TaskSpaceEnv(**kwargs) for _ in range(3)]
-    obs, _ = vec.reset(seed=10)
-    for i, env in enumerate(singles):
-        single_obs, _ = env.reset(seed=10 + i)
-        assert np.array_equal(obs[i], single_obs)
-    rng = np.random.default_rng(0)
-    for _ in range(5):
-        tasks = rng.random((3, 2)).astype(np.float32)
-        obs, reward, _, truncated, _ = vec.step(tasks)
-        for i, env in enumerate(singles):
-            single_obs, single_reward, *_ = env.step(tasks[i])
-            assert np.array_equal(obs[i], single_obs) and reward[i] == single_reward
-    _, _, _, truncated, _ = vec.step(rng.random((3, 2)).astype(np.float32))
-    assert truncated.all()
-    _, reward, _, _, _ = vec.step(rng.random((3, 2)).astype(np.float32))
-    assert (reward == 0).all()  # NEXT_STEP autoreset
 
 
 def test_render_draws_the_competence_map() -> None:

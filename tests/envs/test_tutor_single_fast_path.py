@@ -1,8 +1,10 @@
 """The single tutoring env's one-learner fast paths change no trajectory.
 
-A batch of one takes scalar paths (Python-int random streams, scalar BKT practice and
-``p_correct``, scalar bookkeeping of what the teacher observes); these tests pin them to the
-batched code and to trajectories recorded before the fast paths existed.
+A batch of one takes the scalar twins declared with :func:`edusim.one_learner.fast_path`
+(Python-int random streams, scalar BKT practice and ``p_correct``, scalar bookkeeping of what
+the teacher observes); these tests pin them to the batched code and to trajectories recorded
+before the fast paths existed. The contract suite (``test_env_api.py``) also runs every id with
+the twins off (``batched_only()``) and requires the same trajectory.
 """
 
 from __future__ import annotations
@@ -14,9 +16,9 @@ import numpy as np
 import pytest
 
 import edusim  # noqa: F401  (registers the ids)
-from edusim.curriculum import Curriculum, Item, ItemBank, SkillGraph
 from edusim.learners import BKTLearner, BKTParams, LogisticLearner
 from edusim.streams import LearnerStreams
+from tests.envs.curricula import MULTI
 
 # (id, seed) -> (obs digest, answers digest, episode returns, final post-test), recorded with
 # the code before the single-env fast paths (commit ab2b129). Observations are ratios of small
@@ -60,61 +62,6 @@ def test_trajectories_are_those_recorded_before_the_fast_paths(env_id: str, seed
     assert (obs, answers) == (want_obs, want_answers)
     assert returns == pytest.approx(want_returns, abs=1e-8)
     assert post_test == pytest.approx(want_post_test, abs=1e-8)
-
-
-def _multi_skill_curriculum() -> Curriculum:
-    """Items with one to three skills, a test item with two, over a random DAG."""
-    graph = SkillGraph.random_dag(8, edge_prob=0.3, seed=2)
-    skills = list(graph.skills)
-    rng = np.random.default_rng(3)
-    items = []
-    for i in range(30):
-        chosen = sorted(rng.choice(len(skills), size=1 + i % 3, replace=False))
-        items.append(Item(f"i{i}", tuple(skills[j] for j in chosen), float(rng.normal())))
-    test = [Item(f"t{s}", (s,), 0.0) for s in skills] + [Item("tmix", (skills[0], skills[-1]))]
-    test_items = {s: (f"t{s}",) for s in skills} | {skills[0]: (f"t{skills[0]}", "tmix")}
-    return Curriculum("multi", graph, ItemBank(tuple(items)), test_items, ItemBank(tuple(test)))
-
-
-MULTI = _multi_skill_curriculum()
-VARIANTS = {
-    "bkt-practice-forgetting": ("edusim/Tutor-v0", {
-        "learner_params": {"p_forget": 0.1, "forget_on": "practice", "p_learn": 0.4},
-        "heterogeneity": 0.7}),
-    "bkt-step-forgetting": ("edusim/Tutor-v0", {
-        "learner_params": {"p_forget": 0.1}, "observe_mastery": True}),
-    "logistic": ("edusim/TutorLogistic-v0", {"window": 2}),
-}
-
-
-@pytest.mark.parametrize("variant", list(VARIANTS))
-def test_multi_skill_vector_env_equals_single_envs(variant: str) -> None:
-    env_id, kwargs = VARIANTS[variant]
-    n, horizon = 3, 7
-    vec = gym.make_vec(env_id, num_envs=n, vectorization_mode="vector_entry_point",
-                       max_episode_steps=horizon, curriculum=MULTI, **kwargs)
-    singles = [gym.make(env_id, max_episode_steps=horizon, curriculum=MULTI, **kwargs)
-               for _ in range(n)]
-    obs, info = vec.reset(seed=20)
-    for i, single in enumerate(singles):
-        o, inf = single.reset(seed=20 + i)
-        assert np.array_equal(obs[i], o) and info["post_test"][i] == inf["post_test"]
-    rng = np.random.default_rng(1)
-    pending = np.zeros(n, dtype=bool)
-    for _ in range(3 * horizon + 2):
-        actions = rng.integers(0, MULTI.n_items, size=n)
-        obs, reward, _, truncated, info = vec.step(actions)
-        for i, single in enumerate(singles):
-            if pending[i]:
-                o, inf = single.reset()
-                r, tr = 0.0, False
-            else:
-                o, r, _, tr, inf = single.step(actions[i])
-            assert np.array_equal(obs[i], o)
-            assert reward[i] == r and truncated[i] == tr
-            assert info["post_test"][i] == inf["post_test"]
-            assert info["mastery"][i] == inf["mastery"]
-            pending[i] = tr
 
 
 @pytest.mark.parametrize("forget_on", ["step", "practice"])

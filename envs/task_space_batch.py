@@ -22,10 +22,12 @@ from __future__ import annotations
 
 import itertools
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
+from gymnasium import spaces
 
-from edusim.envs.tutor_batch import InvalidActionError
+from edusim.envs.core import BatchCore, InvalidActionError
 from edusim.streams import LearnerStreams
 
 __all__ = ["TaskSpaceConfig", "TaskSpaceBatch", "previous_neighbours"]
@@ -104,12 +106,16 @@ def previous_neighbours(n_dims: int, cells_per_dim: int) -> np.ndarray:
     return np.where(valid, flat, cells_per_dim**n_dims)
 
 
-class TaskSpaceBatch:
+class TaskSpaceBatch(BatchCore):
     """N task-space learners; every array has the learner as leading axis."""
+
+    config_class = TaskSpaceConfig
 
     def __init__(self, config: TaskSpaceConfig, n: int) -> None:
         self.config = config
         self.n = n
+        self.single_action_space = spaces.Box(0.0, 1.0, (config.task_dims,), np.float32)
+        self.single_observation_space = spaces.Box(0.0, 1.0, (config.n_cells,), np.float32)
         self.neighbours = previous_neighbours(config.n_dims, config.cells_per_dim)
         self.streams = LearnerStreams(np.zeros(n, dtype=np.uint64))
         # Competence per cell, plus the always-zero sentinel column at index n_cells.
@@ -119,9 +125,10 @@ class TaskSpaceBatch:
         self.started = False
         self._strides = config.cells_per_dim ** np.arange(config.n_dims - 1, -1, -1)
 
-    def reset(self, mask: np.ndarray, keys: np.ndarray) -> None:
-        """Start fresh learners (unlearnable cells drawn with ``keys``) where ``mask`` is true."""
-        self.streams.rekey(mask, keys)
+    def reset(self, mask: np.ndarray, keys: np.ndarray | None) -> None:
+        """Start fresh learners where ``mask`` is true (unlearnable cells drawn with ``keys``,
+        ``None``: the successors of their current keys)."""
+        self.streams.rekey(mask, self.streams.next_keys(mask) if keys is None else keys)
         draw = self.streams.random((self.n, self.config.n_cells))
         learnable = draw >= self.config.unlearnable
         learnable[:, 0] = True  # the origin cell can always be learned
@@ -146,8 +153,10 @@ class TaskSpaceBatch:
                            cfg.cells_per_dim - 1)
         return index @ self._strides
 
-    def step(self, tasks: np.ndarray) -> np.ndarray:
-        """Each learner practises its task; returns the rewards (competence after practice)."""
+    def step(self, tasks: np.ndarray, resetting: np.ndarray | None = None) -> np.ndarray:
+        """Each learner practises its task; returns the rewards (competence after practice).
+
+        Rows about to reset practise their placeholder task: they restart from new keys."""
         cfg = self.config
         cells = self.cells_of(tasks)
         rows = np.arange(self.n)
@@ -182,3 +191,7 @@ class TaskSpaceBatch:
     def observation(self) -> np.ndarray:
         """The competence map, flattened, ``(n, n_cells)`` float32."""
         return self.competence[:, :-1].astype(np.float32)
+
+    def info(self) -> dict[str, Any]:
+        """``score`` and ``learnable_score``: percentages of all / learnable cells mastered."""
+        return {"score": self.score(), "learnable_score": self.learnable_score()}
