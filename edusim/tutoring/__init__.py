@@ -6,8 +6,11 @@ Main entry points:
 * :func:`load_cases` (MathDial ``.jsonl`` or edusim ``.json`` problem files),
   :func:`builtin_problems_path` (a small sample shipped with edusim).
 * :func:`make_tutor` (``offline``: rule-based through :class:`~edusim.llm.OfflineBackend`;
-  ``random``: random moves; ``llm``: a language model via any chat backend).
-* :class:`SimulatedStudent` (seeded; beliefs per step; a BKT learner model of the steps).
+  ``random``: random moves; ``llm``: a language model via any chat backend; ``human-text``:
+  MathDial's human teacher turns verbatim; ``generic``: encouragement only; see :data:`TUTORS`).
+* :class:`SimulatedStudent` (seeded; reads the tutor's text; beliefs per step, fitted on
+  MathDial by :func:`fit_student_params`).
+* :func:`read_message` (what a student reads in a tutor message).
 * :class:`TutoringSession` (tutor turn, student turn, status: for the app and scripts).
 * :func:`evaluate_tutor` (Success@k, Telling@k, moves, answer leaks over seeds).
 
@@ -20,6 +23,8 @@ Example:
 
 from __future__ import annotations
 
+from edusim.tutoring.baselines import FocusOnlyTutor, GenericTutor, TellOnlyTutor
+from edusim.tutoring.beliefs import BeliefState
 from edusim.tutoring.dialogue import DialogueView
 from edusim.tutoring.evaluate import (
     TutorEvaluation,
@@ -27,6 +32,7 @@ from edusim.tutoring.evaluate import (
     evaluate_tutor,
     reference_metrics,
 )
+from edusim.tutoring.fit import StudentFit, fit_student_params
 from edusim.tutoring.metrics import (
     DialogueOutcome,
     leak_rate,
@@ -46,6 +52,9 @@ from edusim.tutoring.problems import (
     load_mathdial,
     load_problem_file,
 )
+from edusim.tutoring.reading import Reading, read_message
+from edusim.tutoring.registry import TUTORS, make_tutor, tutor_names
+from edusim.tutoring.replay import HumanTextTutor, ReplayTutor
 from edusim.tutoring.session import SessionError, SessionStatus, TutoringSession
 from edusim.tutoring.student import (
     STUDENT_PRESETS,
@@ -57,16 +66,23 @@ from edusim.tutoring.tutors import (
     BackendTutor,
     OfflinePolicy,
     RandomMoveTutor,
-    ReplayTutor,
+    RuleBasedTutor,
     Tutor,
     TutorTurnTask,
-    make_tutor,
-    tutor_names,
 )
 
 __all__ = [
     "STUDENT_PRESETS",
+    "TUTORS",
     "BackendTutor",
+    "BeliefState",
+    "FocusOnlyTutor",
+    "GenericTutor",
+    "HumanTextTutor",
+    "Reading",
+    "RuleBasedTutor",
+    "StudentFit",
+    "TellOnlyTutor",
     "DialogueOutcome",
     "DialogueView",
     "Move",
@@ -90,6 +106,7 @@ __all__ = [
     "builtin_problems_path",
     "curve_metrics",
     "evaluate_tutor",
+    "fit_student_params",
     "leak_rate",
     "load_cases",
     "load_mathdial",
@@ -97,6 +114,7 @@ __all__ = [
     "make_tutor",
     "move_distribution",
     "outcome_of",
+    "read_message",
     "reference_metrics",
     "step_curriculum",
     "success_at_k",

@@ -27,9 +27,9 @@ from edusim.tutoring.metrics import (
     telling_at_k,
 )
 from edusim.tutoring.problems import TutoringCase
+from edusim.tutoring.registry import make_tutor
 from edusim.tutoring.session import TutoringSession
 from edusim.tutoring.student import SimulatedStudent, StudentParams
-from edusim.tutoring.tutors import make_tutor
 
 __all__ = ["TutorEvaluation", "evaluate_tutor", "curve_metrics", "reference_metrics"]
 
@@ -100,7 +100,7 @@ def evaluate_tutor(
 
     Args:
         cases: The problems and students' starting solutions.
-        tutor: ``offline``, ``random`` or ``llm``.
+        tutor: A name of :func:`~edusim.tutoring.registry.tutor_names`.
         seeds: One run over all cases per seed.
         backend: The chat backend for the ``llm`` tutor.
         params: Simulated-student parameters.

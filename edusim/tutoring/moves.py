@@ -32,13 +32,14 @@ class Move(str, Enum):
 
 @dataclass(frozen=True)
 class TutorTurn:
-    """What a tutor says, with its move and, optionally, the solution step it is about.
+    """What a tutor says, with its move (optional) and, optionally, the step it is about.
 
-    The last three fields follow the CLASS scaffolding turn format (Sonkar et al. 2023) and are
-    optional.
+    A turn a person types may carry no move (``None``): the student and the metrics then read
+    the move from the text. The last three fields follow the CLASS scaffolding turn format
+    (Sonkar et al. 2023) and are optional.
 
     Attributes:
-        move: The teacher move.
+        move: The teacher move, or ``None`` when unlabelled.
         text: The utterance.
         step: Index of the solution step the turn targets, when known.
         evaluation: How the tutor judged the student's last response.
@@ -46,7 +47,7 @@ class TutorTurn:
         subproblem_state: Which sub-problem (step) is open or solved.
     """
 
-    move: Move
+    move: Move | None
     text: str
     step: int | None = None
     evaluation: str = ""

@@ -8,7 +8,7 @@ who produced it, mastery per solution step, and Success/Telling so far.
 Example:
     >>> from edusim.tutoring.problems import load_cases, builtin_problems_path
     >>> from edusim.tutoring.student import SimulatedStudent
-    >>> from edusim.tutoring.tutors import make_tutor
+    >>> from edusim.tutoring.registry import make_tutor
     >>> case = load_cases(builtin_problems_path())[0]
     >>> tutor, student = make_tutor("offline", seed=0), SimulatedStudent(case, seed=0)
     >>> session = TutoringSession(case, tutor, student)
@@ -28,6 +28,7 @@ from edusim.tutoring.dialogue import DialogueView
 from edusim.tutoring.metrics import DialogueOutcome, outcome_of
 from edusim.tutoring.moves import Turn, TutorTurn
 from edusim.tutoring.problems import TutoringCase
+from edusim.tutoring.reading import read_message
 from edusim.tutoring.student import SimulatedStudent
 from edusim.tutoring.tutors import Tutor
 
@@ -111,7 +112,8 @@ class TutoringSession:
             raise SessionError("the student has not answered the last tutor turn yet")
         answer = self.tutor.next_turn(self.view)
         turn = answer.value
-        self.transcript.append(Turn("teacher", turn.text, turn.move, turn.step))
+        move = turn.move or read_message(turn.text, self.case.problem).move  # unlabelled: read
+        self.transcript.append(Turn("teacher", turn.text, move, turn.step))
         self.answers.append(answer)
         return answer
 
@@ -141,7 +143,7 @@ class TutoringSession:
         return self.outcome()
 
     def mastery(self) -> np.ndarray:
-        """Mastery per step: the simulated student's learner model, else the steps reached."""
+        """Mastery per step: the simulated student's beliefs, else the steps reached."""
         if self.student is not None:
             return self.student.mastery()
         return np.array(self.view.reached_steps(), dtype=np.float64)

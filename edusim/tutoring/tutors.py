@@ -13,7 +13,7 @@ Example:
     >>> from edusim.tutoring.dialogue import DialogueView
     >>> from edusim.tutoring.problems import load_cases, builtin_problems_path
     >>> view = DialogueView(load_cases(builtin_problems_path())[0], ())
-    >>> answer = make_tutor("offline", seed=0).next_turn(view)
+    >>> answer = RuleBasedTutor(seed=0).next_turn(view)
     >>> answer.value.move, answer.backend
     (<Move.PROBING: 'probing'>, 'offline (rule-based)')
 """
@@ -21,7 +21,6 @@ Example:
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -31,6 +30,7 @@ from edusim.tutoring.dialogue import DialogueView
 from edusim.tutoring.moves import Move, TutorTurn
 from edusim.tutoring.prompts import parse_tutor_reply, tutor_messages
 from edusim.tutoring.realise import realise
+from edusim.tutoring.words import says_dont_know
 
 __all__ = [
     "Tutor",
@@ -38,9 +38,7 @@ __all__ = [
     "TutorTurnTask",
     "BackendTutor",
     "RandomMoveTutor",
-    "ReplayTutor",
-    "make_tutor",
-    "tutor_names",
+    "RuleBasedTutor",
 ]
 
 
@@ -61,7 +59,8 @@ class OfflinePolicy:
     """The rule-based tutor: probe, then focus, and tell only as a last resort.
 
     On the open step (the first the student has not reached) the tutor probes the student's
-    value, then focuses twice with different hints, then tells the step. On the final step
+    value, then points at the quantity the step works out, then asks for the step's sum, then
+    tells the step. On the final step
     telling would give the answer away, so it first tells only the method and reveals the value
     only after ``final_reveal_after`` turns on that step.
 
@@ -76,23 +75,29 @@ class OfflinePolicy:
     final_reveal_after: int = 6
 
     def plan(self, view: DialogueView, rng: np.random.Generator) -> TutorTurn:
-        """The next turn for ``view``; ``rng`` only picks among equivalent phrasings."""
+        """The next turn for ``view``; ``rng`` only picks among equivalent phrasings.
+
+        It reacts to the student's last words: after "I don't know" it skips probing and asks
+        for the step's sum instead (a smaller step).
+        """
         step = view.open_step()
         if step is None:
             return realise(Move.GENERIC, view, None)
         n = len(view.turns_on(step))
-        variant = n + int(rng.integers(2))
         final = step == view.case.problem.n_steps - 1
-        if n == 0:
-            return realise(Move.PROBING, view, step, variant=variant)
+        stuck = bool(view.student_turns) and says_dont_know(view.student_turns[-1].text)
+        pick = int(rng.integers(2))
         if not final and n >= self.tell_after:
-            return realise(Move.TELLING, view, step)
+            return realise(Move.TELLING, view, step, variant=pick)
         if final and n >= self.final_reveal_after:
-            return realise(Move.TELLING, view, step)
+            return realise(Move.TELLING, view, step, variant=pick)
         if final and n == self.final_method_after:
-            return realise(Move.TELLING, view, step, reveal_result=False)
-        move = Move.FOCUS if n % 3 != 0 else Move.PROBING
-        return realise(move, view, step, variant=variant)
+            return realise(Move.TELLING, view, step, variant=pick, reveal_result=False)
+        if stuck or n % 3 == 2:
+            return realise(Move.FOCUS, view, step, variant=2)  # ask for the step's sum
+        if n % 3 == 0:
+            return realise(Move.PROBING, view, step, variant=pick)
+        return realise(Move.FOCUS, view, step, variant=pick)
 
 
 class TutorTurnTask(StructuredTask[TutorTurn]):
@@ -157,57 +162,12 @@ class RandomMoveTutor(Tutor):
         return "random-move tutor"
 
 
-class ReplayTutor(Tutor):
-    """Replays the move sequence of the case's human reference dialogue (MathDial).
+class RuleBasedTutor(BackendTutor):
+    """The rule-based tutor: :class:`OfflinePolicy` answering through the offline backend.
 
-    Turn ``i`` uses the human teacher's ``i``-th move, realised on the open step like the
-    rule-based tutor's moves; after the reference runs out it says generic things. This puts
-    human move choices in front of the simulated student.
+    Args:
+        seed: Seed of the phrasing choices (``None``: fresh entropy).
     """
 
-    def next_turn(self, view: DialogueView) -> Answer[TutorTurn]:
-        moves = view.case.reference_moves
-        if not moves:
-            raise ValueError(f"problem {view.case.problem.id} has no reference dialogue to replay")
-        i = len(view.tutor_turns)
-        move = moves[i] if i < len(moves) else Move.GENERIC
-        step = view.open_step()
-        variant = len(view.turns_on(step)) if step is not None else 0
-        return Answer(realise(move, view, step, variant=variant), self.describe())
-
-    def describe(self) -> str:
-        return "replay of the human reference moves"
-
-
-TutorFactory = Callable[[int | None, ChatBackend | None], Tutor]
-
-_TUTORS: dict[str, TutorFactory] = {
-    "offline": lambda seed, backend: BackendTutor(OfflineBackend(seed=seed)),
-    "random": lambda seed, backend: RandomMoveTutor(seed),
-    "llm": lambda seed, backend: BackendTutor(_require_backend(backend)),
-    "replay": lambda seed, backend: ReplayTutor(),
-}
-
-
-def _require_backend(backend: ChatBackend | None) -> ChatBackend:
-    if backend is None:
-        raise ValueError("the 'llm' tutor needs a chat backend (see edusim.llm.make_backend)")
-    return backend
-
-
-def tutor_names() -> list[str]:
-    """Names accepted by :func:`make_tutor`."""
-    return list(_TUTORS)
-
-
-def make_tutor(name: str, seed: int | None = None, backend: ChatBackend | None = None) -> Tutor:
-    """Build the tutor ``name`` (``offline``, ``random``, ``llm`` or ``replay``).
-
-    Raises:
-        ValueError: On an unknown name (listing the valid ones) or ``llm`` without a backend.
-    """
-    try:
-        factory = _TUTORS[name]
-    except KeyError:
-        raise ValueError(f"unknown tutor {name!r}; choose from {tutor_names()}") from None
-    return factory(seed, backend)
+    def __init__(self, seed: int | None = None) -> None:
+        super().__init__(OfflineBackend(seed=seed))

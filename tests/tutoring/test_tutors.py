@@ -71,11 +71,59 @@ def test_random_tutor_uses_every_move_and_is_seeded(sample_cases):
 
 
 def test_make_tutor_rejects_unknown_names_and_llm_without_backend():
-    with pytest.raises(ValueError, match="choose from"):
+    with pytest.raises(ValueError, match="choose from: offline, random, llm"):
         make_tutor("socrates")
     with pytest.raises(ValueError, match="needs a chat backend"):
         make_tutor("llm")
-    assert {"offline", "random", "llm"} <= set(tutor_names())
+    assert {"offline", "random", "llm", "human-text", "generic"} <= set(tutor_names())
+
+
+def test_every_registered_tutor_has_a_name_for_people_and_builds(sample_cases, mathdial_cases):
+    from edusim.tutoring import TUTORS, Tutor
+
+    view = DialogueView(mathdial_cases[0], ())
+    for name in tutor_names():
+        entry = TUTORS.entry(name)
+        assert entry.display_name and entry.description.endswith(".")
+        backend = OfflineBackend(seed=0) if entry.metadata.get("backend") else None
+        tutor = make_tutor(name, seed=0, backend=backend)
+        assert isinstance(tutor, Tutor) and tutor.next_turn(view).value.text
+
+
+def test_human_text_tutor_says_the_teachers_words_then_encourages(mathdial_cases):
+    case = mathdial_cases[0]
+    teacher = [t for t in case.reference if t.role == "teacher"]
+    session = TutoringSession(case, make_tutor("human-text", seed=0), None,
+                              max_student_turns=len(teacher) + 2)
+    said = []
+    for _ in range(len(teacher) + 2):
+        said.append(session.tutor_turn().value)
+        session.student_turn("I am not sure, maybe 9?")
+    assert [t.text for t in said[: len(teacher)]] == [t.text for t in teacher]
+    assert [t.move for t in said[: len(teacher)]] == [t.move for t in teacher]
+    after = said[len(teacher):]
+    assert all(t.move is Move.GENERIC and not any(c.isdigit() for c in t.text) for t in after)
+    assert after[0].text != after[1].text
+
+
+def test_generic_tutor_only_encourages(sample_cases):
+    from edusim.tutoring import read_message
+
+    case = sample_cases[0]
+    session = TutoringSession(case, make_tutor("generic", seed=3), None, max_student_turns=6)
+    texts = []
+    for _ in range(6):
+        texts.append(session.tutor_turn().value.text)
+        session.student_turn("Hmm, 4?")
+    assert all(a != b for a, b in zip(texts, texts[1:], strict=False))
+    readings = [read_message(t, case.problem) for t in texts]
+    assert all(not r.numbers and not r.requests and r.step is None for r in readings)
+
+
+def test_replay_tutors_need_a_reference_dialogue(sample_cases):
+    for name in ("replay", "human-text"):
+        with pytest.raises(ValueError, match="no reference dialogue"):
+            make_tutor(name, seed=0).next_turn(DialogueView(sample_cases[0], ()))
 
 
 def test_replay_tutor_follows_the_human_moves(mathdial_cases):
