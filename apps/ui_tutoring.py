@@ -13,6 +13,7 @@ import streamlit as st
 
 from edusim.llm import Answer
 from edusim.tutoring import (
+    TUTORS,
     Move,
     Problem,
     Tutor,
@@ -22,14 +23,35 @@ from edusim.tutoring import (
     builtin_problems_path,
     load_cases,
 )
-from edusim.tutoring.numbers import extract_numbers
+from edusim.tutoring.beliefs import Source
+from edusim.tutoring.numbers import extract_numbers, format_number
 
 MOVE_HELP = {
+    "no label": "no label (the student reads your words)",
     Move.FOCUS: "focus: point the student at the step that matters",
     Move.PROBING: "probing: ask a question that makes the student think",
     Move.TELLING: "telling: explain or give part of the solution",
     Move.GENERIC: "generic: encouragement, small talk",
 }
+STUDENT_HELP = {
+    "typical": "typical (behaves like the students in the MathDial dialogues)",
+    "struggling": "struggling (holds on to the mistake, needs more help)",
+    "quick": "quick (lets go of the mistake easily)",
+    "copier": "copier (takes what it is told, works little out)",
+}
+#: How a step's belief reads in the panel.
+SOURCE_TEXT = {
+    Source.WRONG: "not right yet",
+    Source.OWN: "right from the start",
+    Source.WORKED: "worked out in the dialogue",
+    Source.TOLD: "told, not yet worked out",
+}
+
+
+def tutor_label(name: str) -> str:
+    """The registry's display name and description of a tutor, for the menu."""
+    entry = TUTORS.entry(name)
+    return f"{entry.display_name}: {entry.description}"
 
 
 class PersonTutor(Tutor):
@@ -83,12 +105,19 @@ def side_panel(session: TutoringSession, reveal_steps: bool = True) -> None:
     """Mastery per solution step and Success/Telling so far (step texts only if revealed)."""
     status = session.status()
     st.subheader("The student now")
-    st.caption("Estimated mastery of each step of the solution (a learner model of the "
-               "student), updated after every turn.")
+    beliefs = session.student.beliefs if session.student is not None else None
+    st.caption("What the student now believes at each step of the solution, updated after "
+               "every turn: full when it has the step right, 60% when it was told the value "
+               "but has not worked it out, empty while it holds a wrong value."
+               if beliefs else "Which steps you have reached so far.")
     for i, (step, mastery) in enumerate(zip(session.case.problem.steps, status.mastery,
                                             strict=True)):
         text = f": {step.text}" if reveal_steps else ""
-        st.progress(min(max(mastery, 0.0), 1.0), text=f"Step {i + 1} ({mastery:.0%}){text}")
+        label = f"Step {i + 1} ({mastery:.0%})"
+        if beliefs is not None:
+            value = format_number(beliefs.value(i))
+            label += f", says {value}: {SOURCE_TEXT[beliefs.sources[i]]}"
+        st.progress(min(max(mastery, 0.0), 1.0), text=f"{label}{text}")
     solved = f"yes, at student turn {status.solved_at}" if status.solved_at else "not yet"
     told = f"yes, at tutor turn {status.told_at}" if status.told_at else "no"
     left, right = st.columns(2)
@@ -112,6 +141,8 @@ def transcript(session: TutoringSession) -> None:
             answer = next(answers)
             with st.chat_message("assistant", avatar=":material/school:"):
                 move = turn.move.value if turn.move else "unlabelled"
+                if answer.value.move is None and turn.move is not None:
+                    move += " (read from your words)"
                 st.markdown(f":blue-badge[{move}] {turn.text}")
                 st.caption(f"tutor: {answer.backend}")
         else:

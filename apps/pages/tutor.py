@@ -22,11 +22,9 @@ from edusim.tutoring import (
 YOU_TUTOR = "You tutor a simulated student"
 WATCH = "Watch the tutor with a simulated student"
 YOU_STUDENT = "The tutor tutors you (you are the student)"
-TUTORS = {
-    "llm": "The sidebar's language backend (offline rules by default)",
-    "random": "Random moves (a baseline to compare against)",
-    "replay": "The human teacher's moves from MathDial (MathDial problems only)",
-}
+#: The tutors offered when the tutor is not you (names of the tutor registry).
+TUTOR_CHOICES = ("llm", "random", "replay", "human-text", "generic")
+NO_LABEL = "no label"
 TURN_ERRORS = (SessionError, ValueError)
 
 
@@ -138,11 +136,14 @@ def _act(session: TutoringSession, mode: str) -> None:
             while not session.done and _exchange(session):
                 pass
     elif mode == YOU_TUTOR:
-        move = st.radio("Your move", list(Move), format_func=lambda m: ui_tutoring.MOVE_HELP[m],
-                        key="tutor_move", horizontal=True)
+        move = st.radio("Your move (optional)", [NO_LABEL, *Move],
+                        format_func=lambda m: ui_tutoring.MOVE_HELP.get(m, m),
+                        key="tutor_move", horizontal=True,
+                        help="Leave it on 'no label': the student reads your words and the page "
+                        "works out which kind of move you made.")
         text = st.chat_input("Write to the student...")
         if text:
-            session.tutor.pending = TutorTurn(Move(move), text)
+            session.tutor.pending = TutorTurn(None if move == NO_LABEL else Move(move), text)
             session.tutor_turn()
             session.student_turn()
     else:
@@ -166,12 +167,12 @@ with students:
     mode = st.radio("Mode", [YOU_TUTOR, WATCH, YOU_STUDENT], key="tutor_mode")
     tutor_name = "person"
     if mode != YOU_TUTOR:
-        tutor_name = st.selectbox("Tutor", list(TUTORS), format_func=TUTORS.get, key="tutor_kind")
+        tutor_name = st.selectbox("Tutor", TUTOR_CHOICES, format_func=ui_tutoring.tutor_label,
+                                  key="tutor_kind")
     kind = "typical"
     if mode != YOU_STUDENT:
         kind = st.selectbox("Simulated student", list(STUDENT_PRESETS), key="tutor_student",
-                            help="typical, struggling (needs more scaffolding), quick (fixes "
-                            "mistakes easily), copier (takes answers it is told)")
+                            format_func=ui_tutoring.STUDENT_HELP.get)
     seed = int(st.number_input("Simulated student number (seed)", 0, 9999, 0, key="tutor_seed",
                                help="Each number is a different, reproducible student."))
 if case is not None:

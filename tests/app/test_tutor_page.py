@@ -126,3 +126,85 @@ def test_a_malformed_problem_file_is_explained(open_page):
     at.file_uploader[0].set_value(("problems.json", b'[{"id": "x"}]', "application/json")).run()
     assert not at.exception
     assert any("missing field" in e for e in errors_of(at)), errors_of(at)
+
+
+def _student_bubbles(at) -> list[str]:
+    return [m.markdown[0].value for m in at.chat_message if m.name == "user"][1:]
+
+
+def _bars(at) -> list[str]:
+    return [p.proto.text for p in at.get("progress")]
+
+
+def _seed_that_fixes_step_one(text: str) -> int:
+    """A simulated-student number whose student works out step 1 from ``text`` (found with
+    the library, exactly as the page builds its student)."""
+    from edusim.tutoring import (
+        STUDENT_PRESETS,
+        SimulatedStudent,
+        builtin_problems_path,
+        load_cases,
+    )
+
+    case = load_cases(builtin_problems_path())[0]
+    for seed in range(50):
+        student = SimulatedStudent(case, STUDENT_PRESETS["typical"], seed=seed)
+        student.respond(text)
+        if student.mastery()[0] == 1.0 and not student.solved:
+            return seed
+    raise AssertionError("no seed fixes step 1")
+
+
+def test_free_text_without_a_label_is_read_and_the_panel_follows(open_page):
+    text = "What number do you get for 12 + 3?"
+    seed = _seed_that_fixes_step_one(text)
+    at = open_page("tutor")
+    at.number_input(key="tutor_seed").set_value(seed).run()
+    assert at.radio(key="tutor_move").value == "no label"
+    assert _bars(at)[0].startswith("Step 1 (0%), says 9: not right yet")
+    at.chat_input[0].set_value(text).run()
+    assert not at.exception
+    reply = _student_bubbles(at)[-1]
+    assert reply.startswith("12 + 3 = 15.") and "15" in reply
+    assert _bars(at)[0].startswith("Step 1 (100%), says 15: worked out")
+    assert "focus (read from your words)" in _tutor_bubbles(at)[0]
+    at.chat_input[0].set_value("banana banana banana").run()
+    confused = _student_bubbles(at)[-1]
+    assert confused != reply and any(w in confused for w in ("understand", "mean", "get it"))
+    assert _bars(at)[0].startswith("Step 1 (100%)")  # nonsense takes nothing away, adds nothing
+
+
+def test_telling_the_answer_shows_success_and_a_full_panel_together(open_page):
+    at = open_page("tutor")
+    for _ in range(4):  # the typical student takes a told answer about 6 times in 10
+        if any(m.label == "Success so far" and m.value == "yes" for m in at.metric):
+            break
+        at.chat_input[0].set_value("The package Julia bought had 10 spoons.").run()
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["Success so far"] == "yes" and metrics["Telling so far"] == "yes"
+    assert all("(0%)" not in bar for bar in _bars(at))
+
+
+def test_the_tutor_reacts_to_i_dont_know_without_repeating_itself(open_page):
+    at = open_page("tutor")
+    at.radio(key="tutor_mode").set_value(YOU_STUDENT).run()
+    for _ in range(3):
+        at.chat_input[0].set_value("I don't know").run()
+    assert not at.exception
+    bubbles = _tutor_bubbles(at)
+    texts = [b.split("] ", 1)[1] for b in bubbles]
+    assert len(texts) == 4 and all(a != b for a, b in zip(texts, texts[1:], strict=False))
+    assert "That's okay" in texts[1]
+    assert not any("this part of the problem" in t for t in texts)
+
+
+def test_human_text_and_generic_tutors_are_offered_by_their_names(open_page):
+    at = open_page("tutor")
+    at.radio(key="tutor_mode").set_value(WATCH).run()
+    options = at.selectbox(key="tutor_kind").options
+    assert any(o.startswith("Human teacher's words") for o in options)
+    assert any(o.startswith("Encouragement only") for o in options)
+    at.selectbox(key="tutor_kind").set_value("generic").run()
+    next(b for b in at.button if b.label == "Next exchange").click().run()
+    assert not at.exception and not errors_of(at)
+    assert any("encouragement only" in c.value for c in at.caption)
