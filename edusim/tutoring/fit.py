@@ -41,7 +41,8 @@ class StudentFit:
         params: The fitted :class:`StudentParams` (hand-set fields keep their defaults).
         turns: Teacher turns read (each followed by a student turn, before the answer).
         counts: Per category, ``(turns, turns followed by progress)``.
-        carried: Per ``"worked"`` / ``"told"``, ``(later wrong steps, of them fixed too)``.
+        carried: Per ``"worked"`` / ``"told"``, ``(carry trials, carried)``: each later wrong
+            step the fix reached is a trial, carried or the one that stopped it.
     """
 
     params: StudentParams
@@ -97,9 +98,13 @@ def fit_student_params(cases: Sequence[TutoringCase],
             if solved or target in new:
                 moved[category.value] += 1
                 kind = "told" if category in (Category.TOLD, Category.ANSWER) else "worked"
+                # The student carries a fix forward step by step until one fails (the
+                # simulation's mechanism): count carried steps and the failure that stopped it.
                 later = [j for j in range(target + 1, len(steps)) if not reached[j]]
-                carry_n[kind] += len(later)
-                carry_k[kind] += len(later) if solved else len(new.intersection(later))
+                run = len(later) if solved else next(
+                    (n for n, j in enumerate(later) if j not in new), len(later))
+                carry_k[kind] += run
+                carry_n[kind] += run + (run < len(later))
             for j in new:
                 reached[j] = True
             if solved:
@@ -126,6 +131,7 @@ def _params(fit: StudentFit, base: StudentParams) -> StudentParams:
         persistence=round(1.0 - focus, 3),
         w_probing=rel(Category.PROBING_ON, base.w_probing),
         w_off=rel(Category.OFF, base.w_off),
+        w_done=rel(Category.DONE, base.w_done),
         w_vague=rel(Category.VAGUE, base.w_vague),
         p_method=rate(Category.METHOD, base.p_method),
         p_generic=rate(Category.GENERIC, base.p_generic),

@@ -35,7 +35,8 @@ class Category(str, Enum):
     ASKED = "asked"  #: asks for the sum of a step the student has wrong
     FOCUS_ON = "focus-on"  #: focus on the student's first wrong step
     PROBING_ON = "probing-on"  #: probing on the student's first wrong step
-    OFF = "off"  #: focus or probing on another step
+    OFF = "off"  #: focus or probing on a later step the student has wrong
+    DONE = "done"  #: focus or probing on a step the student has right (it moves on)
     VAGUE = "vague"  #: asks to explain or redo, on no step in particular
     METHOD = "method"  #: telling a strategy without a value
     GENERIC = "generic"  #: encouragement only: asks nothing
@@ -72,6 +73,8 @@ def categorise(reading: Reading, move: Move | None, correct: Sequence[bool],
             return Category.VAGUE, first
         if reading.step == first:
             return (Category.FOCUS_ON if move is Move.FOCUS else Category.PROBING_ON), first
+        if correct[reading.step]:
+            return Category.DONE, first
         return Category.OFF, reading.step
     if move is Move.TELLING:
         return Category.METHOD, first if reading.step is None else reading.step
@@ -90,7 +93,9 @@ class StudentParams:
         persistence: Chance that the student keeps its misconception after a focus turn on
             its first wrong step (the student's profile sets it).
         w_probing: Progress after probing on that step, relative to focus.
-        w_off: The same for focus/probing on another step.
+        w_off: The same for focus/probing on a later step it has wrong.
+        w_done: The same for focus/probing on a step it has right (progress: on its first
+            wrong step).
         w_vague: The same for asking to explain or redo, on no step in particular ("talk me
             through your solution").
         p_method: Chance of progress when told a strategy without a value.
@@ -108,15 +113,16 @@ class StudentParams:
 
     persistence: float = 0.621
     w_probing: float = 0.799
-    w_off: float = 0.493
+    w_off: float = 0.565
+    w_done: float = 0.657
     w_vague: float = 0.351
     p_method: float = 0.236
     p_generic: float = 0.03
     p_told: float = 0.853
     p_asked: float = 0.685
     p_copy_answer: float = 0.622
-    p_carry: float = 0.565
-    p_carry_told: float = 0.509
+    p_carry: float = 0.48
+    p_carry_told: float = 0.565
     p_arith_error: float = 0.1
     ability_sd: float = 0.3
 
@@ -138,6 +144,7 @@ class StudentParams:
             Category.FOCUS_ON: scaffold,
             Category.PROBING_ON: scaffold * self.w_probing,
             Category.OFF: scaffold * self.w_off,
+            Category.DONE: scaffold * self.w_done,
             Category.VAGUE: scaffold * self.w_vague,
             Category.METHOD: self.p_method,
             Category.GENERIC: self.p_generic,

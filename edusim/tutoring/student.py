@@ -49,7 +49,7 @@ STUDENT_PRESETS: dict[str, StudentParams] = {
 }
 
 #: Categories whose chance the student's ability scales (working things out, not copying).
-_ABILITY = {Category.FOCUS_ON, Category.PROBING_ON, Category.OFF, Category.VAGUE,
+_ABILITY = {Category.FOCUS_ON, Category.PROBING_ON, Category.OFF, Category.DONE, Category.VAGUE,
             Category.METHOD, Category.GENERIC}
 
 

@@ -154,6 +154,91 @@ def test_one_tutoring_exchange(browser_page, app_url):
     _shot(page, "tutor")
 
 
+def _last_student_reply(page) -> str:
+    return page.locator('[data-testid="stChatMessage"]').last.inner_text()
+
+
+def _bar_labels(page) -> list[str]:
+    return page.locator('[data-testid="stProgress"]').all_inner_texts()
+
+
+def test_free_text_reaches_the_student_and_the_panel(browser_page, app_url):
+    """Typed without a move label: the student works out the sum it is asked, a nonsense
+    message gets confusion, and the panel says what the student now believes."""
+    page = browser_page
+    _open(page, f"{app_url}/tutor", "Tutor")
+    seed = page.get_by_label("Simulated student number (seed)", exact=True)
+    seed.fill(str(_seed_that_fixes_step_one()))
+    seed.press("Enter")
+    _idle(page)
+    assert any("says 9: not right yet" in label for label in _bar_labels(page))
+    box = page.get_by_placeholder("Write to the student...")
+    box.fill("What number do you get for 12 + 3?")
+    box.press("Enter")
+    page.get_by_text("Student turns: 1 of 8").wait_for()
+    _idle(page)
+    reply = _last_student_reply(page)
+    assert "12 + 3 = 15" in reply, reply
+    labels = _bar_labels(page)
+    assert any(label.startswith("Step 1 (100%), says 15") for label in labels), labels
+    _shot(page, "tutor-free-text")
+    box = page.get_by_placeholder("Write to the student...")
+    box.fill("banana banana banana")
+    box.press("Enter")
+    page.get_by_text("Student turns: 2 of 8").wait_for()
+    _idle(page)
+    confused = _last_student_reply(page)
+    assert confused != reply and any(w in confused for w in ("understand", "mean", "get it"))
+    assert any(label.startswith("Step 1 (100%)") for label in _bar_labels(page))
+
+
+def _seed_that_fixes_step_one() -> int:
+    from .test_tutor_page import _seed_that_fixes_step_one as find
+
+    return find("What number do you get for 12 + 3?")
+
+
+def _pick(page, label: str, option: str) -> None:
+    """Choose ``option`` in the select box ``label`` (reopened if a rerun closed it)."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    box = page.get_by_role("combobox", name=label)
+    for _ in range(3):
+        box.click()
+        try:
+            page.get_by_role("option", name=option, exact=True).click(timeout=10_000)
+            break
+        except PlaywrightTimeout:  # a rerun closed the list under us: open it again
+            _idle(page)
+    _idle(page)
+    assert box.input_value() == option
+
+
+def test_upload_with_a_teachers_own_column_names(browser_page, app_url, tmp_path):
+    page = browser_page
+    _open(page, f"{app_url}/explorer", "Data explorer")
+    page.get_by_text("Upload my own").click()
+    _idle(page)
+    page.get_by_role("button", name="Download a template CSV").wait_for()
+    rows = ["pupil,quiz question,got it,when"] + [
+        f"{name},Q{q},{'yes' if (i + q) % 3 else 'no'},2024-03-0{1 + q // 4} 09:{10 + q:02d}"
+        for i, name in enumerate(["Ana", "Ben", "Cleo", "Dev"]) for q in range(1, 9)
+    ]
+    sheet = tmp_path / "my class.csv"
+    sheet.write_text("\n".join(rows) + "\n")
+    page.locator('input[type="file"]').set_input_files(str(sheet))
+    page.get_by_text("Which column is which?").wait_for()
+    _idle(page)
+    # "got it" is not a name the page can guess: pick it by hand, as a teacher would.
+    page.get_by_text("Choose a column for: correct", exact=False).wait_for()
+    _pick(page, "Which column says whether the answer was right?", "got it")
+    page.get_by_text("Share correct").wait_for()
+    assert page.get_by_text("Learners").first.is_visible()
+    metrics = page.locator('[data-testid="stMetricValue"]').all_inner_texts()
+    assert metrics[:2] == ["4", "8"] and metrics[3] == "32", metrics  # learners, items, answers
+    _shot(page, "explorer-mapping")
+
+
 def test_one_planner_run(browser_page, app_url):
     page = browser_page
     _open(page, f"{app_url}/planner", "Lesson planner")

@@ -27,9 +27,9 @@ def test_explorer_loads_the_sample_and_fits_bkt(open_page):
 @pytest.mark.parametrize(
     ("body", "message"),
     [
-        (b"foo,bar\n1,2\n", "missing column"),
+        (b"foo,bar\n1,2\n", "choose a column for: student, question, correct"),
         (b"user_id,item_id,skill_ids,correct,timestamp\nu1,q1,s1,maybe,5\n", "'maybe'"),
-        (bytes(range(256)) * 8, "Could not read"),
+        (bytes(range(256)) * 8, "cannot be read as a CSV"),
     ],
     ids=["wrong-columns", "bad-value", "binary"],
 )
@@ -40,6 +40,82 @@ def test_explorer_rejects_a_malformed_upload(open_page, body, message):
     assert not at.exception
     assert any(message in e for e in errors_of(at)), errors_of(at)
     assert not at.metric  # nothing drawn from a bad file
+
+
+TEACHER_SHEET = "".join(
+    f"{name},Q{q},{'yes' if (i + q) % 3 else 'no'},2024-03-0{1 + q // 4} 09:{10 + q:02d},"
+    f"{'fractions' if q % 2 else 'decimals'}\n"
+    for i, name in enumerate(["Ana", "Ben", "Cleo"]) for q in range(1, 8)
+)
+
+
+def _upload_own(at, body: bytes) -> None:
+    at.radio(key="explorer_source").set_value("Upload my own").run()
+    at.file_uploader[0].set_value(("my class.csv", body, "text/csv")).run()
+
+
+def test_a_teachers_own_column_names_are_mapped_and_load(open_page):
+    """The issue's sheet (student,question,right,time + a topic), yes/no and ISO dates."""
+    at = open_page("explorer")
+    body = ("pupil,question,right,when,topic\n" + TEACHER_SHEET).encode()
+    _upload_own(at, body)
+    assert at.get("download_button")  # the template
+    assert not at.exception and not errors_of(at), errors_of(at)
+    chosen = {f: at.selectbox(key=f"explorer_map_{f}").value
+              for f in ("student", "question", "correct", "time", "skill")}
+    assert chosen == {"student": "pupil", "question": "question", "correct": "right",
+                      "time": "when", "skill": "topic"}
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["Learners"] == "3" and metrics["Answers"] == "21" and metrics["Skills"] == "2"
+
+
+def test_columns_the_page_cannot_guess_are_picked_by_hand(open_page):
+    at = open_page("explorer")
+    body = ("a,b,c\n" + "".join(f"s{i % 3},q{i},{i % 2}\n" for i in range(12))).encode()
+    _upload_own(at, body)
+    assert any("choose a column for" in e for e in errors_of(at))
+    at.selectbox(key="explorer_map_student").set_value("a")
+    at.selectbox(key="explorer_map_question").set_value("b")
+    at.selectbox(key="explorer_map_correct").set_value("c").run()
+    assert not at.exception and not errors_of(at), errors_of(at)
+    assert {m.label: m.value for m in at.metric}["Answers"] == "12"
+    assert any("order they appear" in c.value for c in at.caption)
+
+
+def test_two_as_correct_is_flagged_in_plain_words(open_page):
+    at = open_page("explorer")
+    _upload_own(at, b"student,question,correct\nana,q1,yes\nana,q2,2\n")
+    (error,) = errors_of(at)
+    assert "'2' on line(s) 3" in error and "yes/no" in error and not at.metric
+
+
+def test_a_fit_on_few_answers_comes_with_a_caution(open_page):
+    at = open_page("explorer")
+    _upload_own(at, ("student,question,right,when,topic\n" + TEACHER_SHEET).encode())
+    at.button(key="explorer_fit").click().run()
+    assert not at.exception and not errors_of(at)
+    (warning,) = [w.value for w in at.warning]
+    assert "fewer than 50 answers" in warning and "fractions (12 answers)" in warning
+    assert sorted(at.dataframe[-1].value["answers"].tolist()) == [9, 12]
+
+
+def test_the_sample_skills_with_few_answers_are_named_and_the_others_not(open_page):
+    """The issue's case: the sample's compare_unlike is fitted on 7 answers."""
+    at = open_page("explorer")
+    at.button(key="explorer_fit").click().run()
+    (warning,) = [w.value for w in at.warning]
+    assert "compare_unlike (7 answers)" in warning and "unit" not in warning
+
+
+def test_canonical_csv_errors_name_no_database_types(open_page):
+    at = open_page("explorer")
+    at.radio(key="explorer_source").set_value("Upload my own").run()
+    at.selectbox(key="explorer_format").set_value(
+        "Canonical CSV (user_id, item_id, skill_ids, correct, timestamp)").run()
+    body = b"user_id,item_id,skill_ids,correct,timestamp\nu1,q1,s1,1,2024-03-04 09:00\n"
+    at.file_uploader[0].set_value(("class.csv", body, "text/csv")).run()
+    assert not at.exception and errors_of(at)
+    assert not any(t in e for e in errors_of(at) for t in ("BIGINT", "INT64", "VARCHAR"))
 
 
 def test_explorer_refuses_an_upload_over_the_size_limit(open_page):
