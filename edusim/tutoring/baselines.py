@@ -19,7 +19,7 @@ import numpy as np
 from edusim.llm import Answer
 from edusim.tutoring.dialogue import DialogueView
 from edusim.tutoring.moves import Move, TutorTurn
-from edusim.tutoring.realise import realise
+from edusim.tutoring.realise import realise_on_open_step
 from edusim.tutoring.tutors import Tutor
 
 __all__ = ["GenericTutor", "FocusOnlyTutor", "TellOnlyTutor", "ENCOURAGEMENT"]
@@ -66,9 +66,8 @@ class _OneMoveTutor(Tutor):
         self.rng = np.random.default_rng(seed)
 
     def next_turn(self, view: DialogueView) -> Answer[TutorTurn]:
-        step = view.open_step()
-        variant = len(view.turns_on(step)) + int(self.rng.integers(2)) if step is not None else 0
-        return Answer(realise(self.MOVE, view, step, variant=variant), self.describe())
+        extra = int(self.rng.integers(2))
+        return Answer(realise_on_open_step(self.MOVE, view, extra), self.describe())
 
     def describe(self) -> str:
         return f"{self.MOVE.value} moves only"

@@ -26,7 +26,7 @@ from edusim.tutoring.phrasing import quantity_of, write_sum
 from edusim.tutoring.reading import Expression, parse_expressions, read_message
 from edusim.tutoring.words import says_dont_know
 
-__all__ = ["realise", "reaction"]
+__all__ = ["realise", "realise_on_open_step", "reaction"]
 
 _OPERATION = {"+": "add", "-": "subtract", "*": "multiply", "/": "divide"}
 
@@ -186,3 +186,18 @@ def realise(
     state = f"{reached} of {view.case.problem.n_steps} steps reached; step {step + 1} open"
     action = f"{move.value} on step {step + 1}"
     return TutorTurn(move, text, step, _evaluation(view), action, state)
+
+
+def realise_on_open_step(move: Move, view: DialogueView, extra: int = 0) -> TutorTurn:
+    """``move`` on the step the student has not reached yet, worded by how many turns that step
+    has had (plus ``extra``); praise once the problem is solved.
+
+    Example:
+        >>> from edusim.tutoring.problems import load_cases, builtin_problems_path
+        >>> view = DialogueView(load_cases(builtin_problems_path())[0], ())
+        >>> realise_on_open_step(Move.PROBING, view).step
+        0
+    """
+    step = view.open_step()
+    variant = len(view.turns_on(step)) + extra if step is not None else 0
+    return realise(move, view, step, variant=variant)

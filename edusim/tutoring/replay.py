@@ -20,7 +20,7 @@ from edusim.llm import Answer
 from edusim.tutoring.baselines import GenericTutor
 from edusim.tutoring.dialogue import DialogueView
 from edusim.tutoring.moves import Move, TutorTurn
-from edusim.tutoring.realise import realise
+from edusim.tutoring.realise import realise_on_open_step
 from edusim.tutoring.tutors import Tutor
 
 __all__ = ["ReplayTutor", "HumanTextTutor"]
@@ -46,9 +46,7 @@ class ReplayTutor(Tutor):
         moves = view.case.reference_moves
         i = len(view.tutor_turns)
         move = moves[i] if i < len(moves) else Move.GENERIC
-        step = view.open_step()
-        variant = len(view.turns_on(step)) if step is not None else 0
-        return Answer(realise(move, view, step, variant=variant), self.describe())
+        return Answer(realise_on_open_step(move, view), self.describe())
 
     def describe(self) -> str:
         return "replay of the human reference moves"

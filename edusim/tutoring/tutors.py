@@ -29,7 +29,7 @@ from edusim.llm import Answer, ChatBackend, Message, OfflineBackend, StructuredT
 from edusim.tutoring.dialogue import DialogueView
 from edusim.tutoring.moves import Move, TutorTurn
 from edusim.tutoring.prompts import parse_tutor_reply, tutor_messages
-from edusim.tutoring.realise import realise
+from edusim.tutoring.realise import realise, realise_on_open_step
 from edusim.tutoring.words import says_dont_know
 
 __all__ = [
@@ -153,10 +153,8 @@ class RandomMoveTutor(Tutor):
         self.rng = np.random.default_rng(seed)
 
     def next_turn(self, view: DialogueView) -> Answer[TutorTurn]:
-        step = view.open_step()
         move = self.MOVES[int(self.rng.integers(len(self.MOVES)))]
-        variant = len(view.turns_on(step)) if step is not None else 0
-        return Answer(realise(move, view, step, variant=variant), self.describe())
+        return Answer(realise_on_open_step(move, view), self.describe())
 
     def describe(self) -> str:
         return "random-move tutor"

@@ -154,7 +154,13 @@ def test_one_tutoring_exchange(browser_page, app_url):
     _shot(page, "tutor")
 
 
-def _last_student_reply(page) -> str:
+def _say(page, text: str, turn: int) -> str:
+    """Type ``text`` to the simulated student; return its reply (student turn ``turn``)."""
+    box = page.get_by_placeholder("Write to the student...")
+    box.fill(text)
+    box.press("Enter")
+    page.get_by_text(f"Student turns: {turn} of 8").wait_for()
+    _idle(page)
     return page.locator('[data-testid="stChatMessage"]').last.inner_text()
 
 
@@ -172,22 +178,12 @@ def test_free_text_reaches_the_student_and_the_panel(browser_page, app_url):
     seed.press("Enter")
     _idle(page)
     assert any("says 9: not right yet" in label for label in _bar_labels(page))
-    box = page.get_by_placeholder("Write to the student...")
-    box.fill("What number do you get for 12 + 3?")
-    box.press("Enter")
-    page.get_by_text("Student turns: 1 of 8").wait_for()
-    _idle(page)
-    reply = _last_student_reply(page)
+    reply = _say(page, "What number do you get for 12 + 3?", 1)
     assert "12 + 3 = 15" in reply, reply
     labels = _bar_labels(page)
     assert any(label.startswith("Step 1 (100%), says 15") for label in labels), labels
     _shot(page, "tutor-free-text")
-    box = page.get_by_placeholder("Write to the student...")
-    box.fill("banana banana banana")
-    box.press("Enter")
-    page.get_by_text("Student turns: 2 of 8").wait_for()
-    _idle(page)
-    confused = _last_student_reply(page)
+    confused = _say(page, "banana banana banana", 2)
     assert confused != reply and any(w in confused for w in ("understand", "mean", "get it"))
     assert any(label.startswith("Step 1 (100%)") for label in _bar_labels(page))
 
