@@ -16,6 +16,9 @@ __all__ = ["register"]
 
 console = Console()
 
+#: Characters of the best plan that ``edusim plan`` prints (the --out file has all of it).
+SHOWN_CHARS = 20000
+
 
 def _write(path: Path, text: str) -> None:
     """Write ``text`` to ``path`` atomically."""
@@ -75,7 +78,7 @@ def plan(
     OPENAI_API_KEY); without a model the offline rule-based agents answer.
     """
     from edusim.curriculum import Curriculum, CurriculumError, load_builtin
-    from edusim.llm import LLMError, make_backend
+    from edusim.llm import LLMError, clip, make_backend
     from edusim.planning import (
         OptimizerConfig,
         PlannerConfig,
@@ -116,7 +119,7 @@ def plan(
     best = result.best
     text = render_markdown(best.plan, best.scores, best.utility)
     history = render_history(result.rounds, result.best_index)
-    console.print(Markdown(text))
+    console.print(Markdown(clip(text, SHOWN_CHARS)))
     console.print(_history_table(result))
     draft = result.draft
     console.print(

@@ -62,6 +62,22 @@ def _backend(tutor: str):
         raise typer.Exit(1) from None
 
 
+def _shown(text: str) -> str:
+    """Model text as the terminal shows it: capped, and never read as console markup.
+
+    The backend has already masked any piece of the API key in it.
+    """
+    from rich.markup import escape
+
+    from edusim.llm import clip
+
+    return escape(clip(text, SHOWN_CHARS))
+
+
+#: Characters of one model turn that ``edusim tutor`` prints.
+SHOWN_CHARS = 2000
+
+
 def _preset(name: str):
     from edusim.tutoring import STUDENT_PRESETS
 
@@ -187,9 +203,10 @@ def tutor(
     try:
         while not session.done:
             answer = session.tutor_turn()
-            console.print(f"[cyan]Tutor ({answer.value.move.value})[/cyan]: {answer.value.text}")
+            console.print(f"[cyan]Tutor ({answer.value.move.value})[/cyan]: "
+                          + _shown(answer.value.text))
             text = typer.prompt("You") if human else None
-            console.print(f"[green]Student[/green]: {session.student_turn(text).text}")
+            console.print(f"[green]Student[/green]: {_shown(session.student_turn(text).text)}")
     except LLMError as exc:
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(1) from None

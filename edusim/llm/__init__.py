@@ -9,7 +9,10 @@ Everything in edusim that needs language goes through this package.
 * :class:`OpenAIBackend`: the official ``openai`` client against any compatible server, with a
   30 s timeout and 1 retry by default. Every failure is an :class:`LLMError` whose ``kind``
   (:class:`LLMErrorKind`) says connection / timeout / auth / status / malformed / stream /
-  parse; the key never appears in ``repr``, ``describe()`` or error messages.
+  parse; no piece of the key (any run of 6+ of its characters) appears in ``repr``,
+  ``describe()``, error messages, their exception chains or the model's replies. ``timeout_s``
+  is a deadline for the whole request, retries included: a server that trickles bytes cannot
+  stretch it. :func:`clip` caps model text before it is shown.
 * :class:`OfflineBackend`: no network, no weights, seeded. It answers structured tasks with
   their rule-based policies; free-form ``chat`` raises ``LLMError(kind=UNSUPPORTED)``.
 
@@ -53,7 +56,7 @@ Example:
 from __future__ import annotations
 
 from edusim.llm.base import Answer, ChatBackend, Message, assistant, system, user
-from edusim.llm.errors import LLMError, LLMErrorKind, StructuredOutputError, redact
+from edusim.llm.errors import LLMError, LLMErrorKind, StructuredOutputError, clip, redact
 from edusim.llm.offline import OfflineBackend
 from edusim.llm.openai_backend import OpenAIBackend
 from edusim.llm.settings import BackendKind, LLMSettings, make_backend, settings_from_env
@@ -73,6 +76,7 @@ __all__ = [
     "StructuredOutputError",
     "StructuredTask",
     "assistant",
+    "clip",
     "coerce",
     "complete_structured",
     "make_backend",

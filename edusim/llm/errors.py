@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from enum import Enum
 
-__all__ = ["LLMError", "LLMErrorKind", "StructuredOutputError", "redact"]
+__all__ = ["LLMError", "LLMErrorKind", "StructuredOutputError", "clip", "redact"]
 
 
 class LLMErrorKind(str, Enum):
@@ -62,18 +62,57 @@ class StructuredOutputError(LLMError):
         self.target = target
 
 
+#: Shortest piece of a secret that counts as leaking it (shorter runs are too common to mask).
+MIN_SECRET_PIECE = 6
+
+
 def redact(text: str, secret: str | None) -> str:
-    """``text`` with every occurrence of ``secret`` (and of its long prefixes) masked.
+    """``text`` with every run of 6+ characters that occurs in ``secret`` masked as ``***``.
+
+    Servers echo keys whole, truncated (``sk-abc1****``) or by their tail (``...ending
+    3456789abc``), so every substring of the key of :data:`MIN_SECRET_PIECE` or more characters
+    is masked, wherever it starts. A secret shorter than that is masked whole.
 
     Example:
         >>> redact("key sk-abc123 rejected", "sk-abc123")
         'key *** rejected'
+        >>> redact("bad key ending c123456 (tail)", "sk-abc123456")
+        'bad key ending *** (tail)'
     """
-    if not secret:
+    if not secret or not text:
         return text
-    text = text.replace(secret, "***")
-    # Servers often echo a truncated key ("sk-abc1****"): mask any prefix of 8+ characters.
-    for n in range(len(secret) - 1, 7, -1):
-        if secret[:n] in text:
-            text = text.replace(secret[:n], "***")
-    return text
+    if len(secret) < MIN_SECRET_PIECE:
+        return text.replace(secret, "***")
+    # Every substring of length >= n is a chain of overlapping n-grams of the secret, so
+    # masking each n-gram occurrence (merged where they touch) masks exactly those runs.
+    n = MIN_SECRET_PIECE
+    spans: list[tuple[int, int]] = []
+    for gram in {secret[i : i + n] for i in range(len(secret) - n + 1)}:
+        start = text.find(gram)
+        while start != -1:
+            spans.append((start, start + n))
+            start = text.find(gram, start + 1)
+    merged: list[list[int]] = []
+    for start, stop in sorted(spans):
+        if merged and start <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], stop)
+        else:
+            merged.append([start, stop])
+    pieces, cursor = [], 0
+    for start, stop in merged:
+        pieces += [text[cursor:start], "***"]
+        cursor = stop
+    pieces.append(text[cursor:])
+    return "".join(pieces)
+
+
+def clip(text: str, limit: int = 2000) -> str:
+    """``text`` cut to ``limit`` characters, saying how much was left out.
+
+    Example:
+        >>> clip("abcdef", 3)
+        'abc... [3 more characters]'
+    """
+    if len(text) <= limit:
+        return text
+    return f"{text[:limit]}... [{len(text) - limit} more characters]"

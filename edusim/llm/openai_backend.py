@@ -8,12 +8,14 @@ is not a chat completion) into one :class:`~edusim.llm.LLMError`. The API key is
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator, Sequence
 from typing import Any
 
 import openai
 
 from edusim.llm.base import ChatBackend, Message
+from edusim.llm.deadline import Deadline, DeadlineExceeded, call_by, iterate_by
 from edusim.llm.errors import LLMError, LLMErrorKind, redact
 
 __all__ = ["OpenAIBackend", "DEFAULT_BASE_URL", "DEFAULT_TIMEOUT_S", "DEFAULT_MAX_RETRIES"]
@@ -35,7 +37,8 @@ class OpenAIBackend(ChatBackend):
         model: Model name the server knows.
         base_url: API root, e.g. ``http://127.0.0.1:8000/v1``.
         api_key: Secret key; ``None`` for servers that need none. Never shown anywhere.
-        timeout_s: Seconds per request (connect, read, write) before giving up.
+        timeout_s: Deadline in seconds for a whole request, retries included (a server that
+            trickles bytes cannot stretch it).
         max_retries: Retries on connection errors, timeouts, 429 and 5xx answers.
 
     Example:
@@ -67,12 +70,7 @@ class OpenAIBackend(ChatBackend):
         self.timeout_s = float(timeout_s)
         self.max_retries = int(max_retries)
         self._key = api_key or None
-        self._client = openai.OpenAI(
-            api_key=api_key or _NO_KEY,
-            base_url=self.base_url,
-            timeout=self.timeout_s,
-            max_retries=self.max_retries,
-        )
+        self._client = self._new_client()
 
     def __repr__(self) -> str:
         key = "set" if self._key else "none"
@@ -92,24 +90,31 @@ class OpenAIBackend(ChatBackend):
         temperature: float = 0.2,
         max_tokens: int | None = None,
     ) -> str:
-        """The reply to ``messages``.
+        """The reply to ``messages`` (any piece of the API key in it masked).
+
+        The whole request, retries included, must finish within ``timeout_s``.
 
         Raises:
-            LLMError: On any transport, HTTP or format failure.
+            LLMError: On any transport, HTTP or format failure, or when the deadline passes.
         """
+        deadline = Deadline(self.timeout_s)
+        error: LLMError | None = None
         try:
-            response = self._create(messages, temperature, max_tokens, stream=False)
-            choices = getattr(response, "choices", None)
-            if not choices:
-                raise self._malformed("the reply has no choices", response)
-            content = getattr(getattr(choices[0], "message", None), "content", None)
+            response = call_by(
+                lambda: self._create(messages, temperature, max_tokens, stream=False), deadline
+            )
+            content = self._content(response)
+        except LLMError as exc:
+            error = exc
+        except DeadlineExceeded:
+            error = self._timed_out()
         except openai.OpenAIError as exc:
-            raise self._translate(exc) from None
+            error = self._translate(exc)
         except ValueError as exc:  # a body that is not JSON
-            raise self._malformed(f"the body does not parse ({self._clean(exc)})", None) from None
-        if not isinstance(content, str):
-            raise self._malformed("the first choice has no text content", response)
-        return content
+            error = self._malformed(f"the body does not parse ({self._clean(exc)})", None)
+        if error is not None:
+            raise error  # raised here, outside the handler: no chained server text
+        return redact(content, self._key)
 
     def stream(
         self,
@@ -120,28 +125,41 @@ class OpenAIBackend(ChatBackend):
     ) -> Iterator[str]:
         """The reply in pieces as the server sends them (server-sent events).
 
+        Pieces are held back by the key's length so that a key split across pieces is still
+        masked; the whole stream must finish within ``timeout_s``.
+
         Raises:
             LLMError: On any failure, including a stream that stops before the server marks
-                the reply finished.
+                the reply finished, or the deadline passing.
         """
+        masker = _StreamMasker(self._key)
         finished, pieces = False, 0
+        error: LLMError | None = None
         try:
-            chunks = self._create(messages, temperature, max_tokens, stream=True)
+            chunks = iterate_by(
+                lambda: self._create(messages, temperature, max_tokens, stream=True),
+                Deadline(self.timeout_s),
+            )
             for chunk in chunks:
-                for choice in getattr(chunk, "choices", None) or ():
+                for choice in _choices(chunk) or ():
                     piece = getattr(choice.delta, "content", None) if choice.delta else None
                     if piece:
                         pieces += 1
-                        yield piece
+                        shown = masker.feed(piece)
+                        if shown:
+                            yield shown
                     finished = finished or bool(choice.finish_reason)
-        except LLMError:
-            raise
+        except DeadlineExceeded:
+            error = self._timed_out()
         except openai.OpenAIError as exc:
-            if pieces == 0:
-                raise self._translate(exc) from None
-            raise self._broke_off(exc, pieces) from None
+            error = self._translate(exc) if pieces == 0 else self._broke_off(exc, pieces)
         except Exception as exc:  # the transport breaking mid-stream, undecodable events
-            raise self._broke_off(exc, pieces) from None
+            error = self._broke_off(exc, pieces)
+        if error is not None:
+            raise error  # raised here, outside the handler: no chained server text
+        rest = masker.flush()
+        if rest:
+            yield rest
         if not finished:
             raise LLMError(
                 f"stream from {self.base_url} ended before the server finished the reply",
@@ -157,6 +175,34 @@ class OpenAIBackend(ChatBackend):
             kwargs["max_tokens"] = max_tokens
         return self._client.chat.completions.create(
             model=self.model, messages=[m.to_dict() for m in messages], stream=stream, **kwargs
+        )
+
+    def _content(self, response: Any) -> str:
+        choices = _choices(response)
+        if not choices:
+            raise self._malformed("the reply has no list of choices", response)
+        content = getattr(getattr(choices[0], "message", None), "content", None)
+        if not isinstance(content, str):
+            raise self._malformed("the first choice has no text content", response)
+        return content
+
+    def _timed_out(self) -> LLMError:
+        # The request's thread may still be reading: close its connections so it ends, and
+        # give later requests a fresh client.
+        stale, self._client = self._client, self._new_client()
+        threading.Thread(target=stale.close, daemon=True).start()
+        return LLMError(
+            f"{self.base_url} did not finish answering within {self.timeout_s:g} s "
+            f"(the deadline for the whole request, {self.max_retries} retries included)",
+            LLMErrorKind.TIMEOUT,
+        )
+
+    def _new_client(self) -> openai.OpenAI:
+        return openai.OpenAI(
+            api_key=self._key or _NO_KEY,
+            base_url=self.base_url,
+            timeout=self.timeout_s,
+            max_retries=self.max_retries,
         )
 
     def _clean(self, exc: BaseException | str) -> str:
@@ -204,3 +250,30 @@ class OpenAIBackend(ChatBackend):
                 f"malformed reply from {where}: {self._clean(exc)}", LLMErrorKind.MALFORMED
             )
         return LLMError(f"request to {where} failed: {self._clean(exc)}", LLMErrorKind.MALFORMED)
+
+
+def _choices(response: Any) -> list | tuple | None:
+    """The reply's ``choices`` when it is a list (servers have sent numbers and objects)."""
+    choices = getattr(response, "choices", None)
+    return choices if isinstance(choices, list | tuple) else None
+
+
+class _StreamMasker:
+    """Masks the key in streamed text, holding back enough to catch a key split over pieces."""
+
+    def __init__(self, secret: str | None) -> None:
+        self.secret = secret
+        self.hold = len(secret) - 1 if secret else 0
+        self.pending = ""
+
+    def feed(self, piece: str) -> str:
+        if not self.secret:
+            return piece
+        self.pending = redact(self.pending + piece, self.secret)
+        cut = max(0, len(self.pending) - self.hold)
+        shown, self.pending = self.pending[:cut], self.pending[cut:]
+        return shown
+
+    def flush(self) -> str:
+        rest, self.pending = redact(self.pending, self.secret), ""
+        return rest

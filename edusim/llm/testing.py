@@ -42,6 +42,8 @@ class StubMode(str, Enum):
     HANG = "hang"  # never answers (until the server closes)
     UNAUTHORIZED = "unauthorized"  # HTTP 401, echoing the key it was sent
     SERVER_ERROR = "server_error"  # HTTP 500
+    WRONG_SHAPE = "wrong_shape"  # HTTP 200 JSON whose "choices" is a number
+    TRICKLE = "trickle"  # a valid reply, one byte every ``trickle_s`` seconds
 
 
 @dataclass(frozen=True)
@@ -64,6 +66,10 @@ class StubChatServer:
         model: Model name reported in replies.
         chunk_chars: Characters per streamed piece.
         hang_s: Upper bound on how long ``HANG`` waits (the server's close ends it earlier).
+        error_text: The message of 401 and 500 answers as a function of the key the request
+            sent (default: the key echoed whole on 401, a fixed text on 500).
+        trickle_s: Seconds between bytes in ``TRICKLE`` mode (less than a client's per-read
+            timeout, so only a deadline for the whole request stops it).
     """
 
     def __init__(
@@ -75,6 +81,8 @@ class StubChatServer:
         model: str = "stub-model",
         chunk_chars: int = 4,
         hang_s: float = 30.0,
+        trickle_s: float = 0.5,
+        error_text: Callable[[str], str] | None = None,
     ) -> None:
         self.reply = reply
         self.mode = StubMode(mode)
@@ -82,6 +90,8 @@ class StubChatServer:
         self.model = model
         self.chunk_chars = max(1, chunk_chars)
         self.hang_s = hang_s
+        self.trickle_s = trickle_s
+        self.error_text = error_text
         self.requests: list[StubRequest] = []
         self._closing = threading.Event()
         self._lock = threading.Lock()
@@ -185,6 +195,9 @@ class _StubHandler(BaseHTTPRequestHandler):
         self.send_header("Content-Type", "application/json")
         self.send_header("Content-Length", str(len(data)))
         self.end_headers()
+        if self.stub.mode is StubMode.TRICKLE:
+            self._trickle(data)
+            return
         if die:  # half the promised bytes, then the connection drops
             self.wfile.write(data[: len(data) // 2])
             self.wfile.flush()
@@ -215,19 +228,25 @@ class _StubHandler(BaseHTTPRequestHandler):
         if not self.path.rstrip("/").endswith("/chat/completions"):
             self._send_json(404, {"error": {"message": f"no route {self.path}"}})
             return
-        self._answer(body)
+        try:
+            self._answer(body)
+        except (BrokenPipeError, ConnectionResetError):  # the client gave up first
+            self.close_connection = True
 
     def _answer(self, body: dict[str, Any]) -> None:
         stub, mode = self.stub, self.stub.mode
         sent = self.headers.get("Authorization", "").removeprefix("Bearer ").strip()
+        custom = stub.error_text(sent) if stub.error_text else None
         if mode is StubMode.UNAUTHORIZED or (stub.api_key and sent != stub.api_key):
-            message = f"Incorrect API key provided: {sent}. You can find your key elsewhere."
+            message = custom or f"Incorrect API key provided: {sent}. Find your key elsewhere."
             self._send_json(401, {"error": {"message": message, "code": "invalid_api_key"}})
         elif mode is StubMode.HANG:
             stub._closing.wait(stub.hang_s)
             self.close_connection = True
         elif mode is StubMode.SERVER_ERROR:
-            self._send_json(500, {"error": {"message": "stub server error"}})
+            self._send_json(500, {"error": {"message": custom or "stub server error"}})
+        elif mode is StubMode.WRONG_SHAPE:
+            self._send_json(200, {**stub._completion("unused"), "choices": 5})
         elif mode is StubMode.GARBAGE:
             self._send_json(200, b"<html>this is {not a chat completion")
         elif body.get("stream"):
@@ -236,8 +255,21 @@ class _StubHandler(BaseHTTPRequestHandler):
             self._send_json(200, stub._completion(stub._text_for(body)),
                             die=mode is StubMode.DIE_MID_STREAM)
 
+    def _trickle(self, data: bytes) -> None:
+        """Send ``data`` one byte at a time until done, the server closes or the client leaves."""
+        self.close_connection = True
+        for i in range(len(data)):
+            self.wfile.write(data[i : i + 1])
+            self.wfile.flush()
+            if self.stub._closing.wait(self.stub.trickle_s):
+                return
+
     def _write_chunk(self, data: bytes) -> None:
-        self.wfile.write(f"{len(data):x}\r\n".encode() + data + b"\r\n")
+        framed = f"{len(data):x}\r\n".encode() + data + b"\r\n"
+        if self.stub.mode is StubMode.TRICKLE:
+            self._trickle(framed)
+            return
+        self.wfile.write(framed)
         self.wfile.flush()
 
     def _stream(self, text: str, die: bool) -> None:

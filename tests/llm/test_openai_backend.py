@@ -115,7 +115,7 @@ def test_bad_key_is_auth_error_without_the_key():
     for err in (info.value, stream_info.value):
         assert err.kind is LLMErrorKind.AUTH
         assert SECRET not in str(err) and SECRET[:10] not in str(err)
-        assert err.__cause__ is None and err.__suppress_context__  # no chained traceback
+        assert err.__cause__ is None and err.__context__ is None  # no chained server text
     assert SECRET not in repr(backend) and SECRET not in backend.describe()
 
 
