@@ -16,35 +16,52 @@ def run(
     spec: Path = typer.Argument(..., help="Experiment spec (.toml or .json)."),
     out: Path = typer.Option(..., "--out", help="Output folder."),
     backend: str = typer.Option("local", help="local (worker processes) or ray."),
-    address: str = typer.Option(None, help="Ray cluster address (ray backend)."),
-    resume: bool = typer.Option(False, "--resume", help="Skip jobs already finished in OUT."),
-    workers: int = typer.Option(0, help="Local worker processes (0: one per CPU)."),
+    address: str = typer.Option(
+        None, help="Ray cluster to join: auto (the one on this machine) or HOST:PORT of its "
+        "head (ray backend; default: start a Ray of this run's own)."),
+    resume: bool = typer.Option(False, "--resume", help="Skip trials already finished in OUT."),
+    workers: int = typer.Option(0, min=0, help="Local worker processes (0: one per CPU)."),
+    retries: int = typer.Option(0, min=0, help="Attempts after the first for a trial that "
+                                "raises; failures are recorded in OUT/failures.json."),
 ) -> None:
-    """Run environments x teachers x seeds from SPEC; results and reports go to OUT."""
-    from edusim.experiments.grid import GridError, run_spec
+    """Run environments x teachers x seeds from SPEC; results and reports go to OUT.
+
+    The whole spec is checked before anything runs. A trial that still fails after RETRIES
+    retries is recorded with its traceback and the others go on; the run then exits 1.
+    """
+    from edusim.experiments.grid import GridError, run_grid
     from edusim.experiments.report import markdown_table
     from edusim.experiments.spec import ExperimentSpec, SpecError
-    from edusim.experiments.summary import summarize
 
     console = Console()
     if backend not in ("local", "ray"):
-        console.print(f"[red]error:[/red] --backend must be local or ray, got {backend!r}")
+        typer.echo(f"error: --backend must be local or ray, got {backend!r}", err=True)
         raise typer.Exit(1)
     try:
         grid = ExperimentSpec.load(spec)
         with progress_bar(console) as progress:
             task = progress.add_task(f"{grid.name} ({backend})", total=len(grid.jobs()))
-            results = run_spec(
+            outcome = run_grid(
                 grid, out, backend, address, resume, workers or None,
                 on_job_done=lambda done, total: progress.update(task, completed=done),
+                retries=retries, source=str(spec),
             )
     except (SpecError, GridError, ValueError) as exc:
-        console.print(f"[red]error:[/red] {exc}")
+        typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(1) from None
-    for env, part in results.groupby("env", sort=False):
+    summary = outcome.summary
+    for env, part in summary.groupby("env", sort=False):
         console.print(f"\n[bold]{env}[/bold]")
-        console.print(markdown_table(summarize(part)))
+        console.print(markdown_table(part.drop(columns="env")))
     console.print(f"\nresults in [bold]{out}[/bold]")
+    if outcome.failures:
+        first = outcome.failures[0]
+        typer.echo(
+            f"error: {len(outcome.failures)} of {outcome.trials} trials failed after "
+            f"{retries} retries (errors and tracebacks in {out / 'failures.json'}); first: "
+            f"{first.env} / {first.teacher} / seed {first.seed}: {first.error}", err=True)
+        raise typer.Exit(1)
+    console.print(f"{outcome.trials} of {outcome.trials} trials succeeded")
 
 
 def register(app: typer.Typer) -> None:

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 from collections.abc import Callable, Sequence
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures import as_completed
 from dataclasses import asdict
 from typing import Any
 
@@ -13,6 +12,7 @@ import gymnasium as gym
 import pandas as pd
 
 from edusim.experiments.spec import EnvSpec, Job, TeacherSpec
+from edusim.experiments.workers import local_pool
 
 __all__ = ["TeacherSpec", "check_teachers", "evaluate", "run_job"]
 
@@ -101,8 +101,7 @@ def evaluate(
             if on_job_done:
                 on_job_done(done, len(jobs))
     else:
-        context = multiprocessing.get_context("spawn")
-        with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        with local_pool(workers) as pool:
             futures = [pool.submit(run_job, job, mastery_level) for job in jobs]
             for done, future in enumerate(as_completed(futures), start=1):
                 rows.extend(future.result())

@@ -53,10 +53,13 @@ def markdown_table(summary: pd.DataFrame) -> str:
         | a | 1 | 0.500 |
     """
     metrics = [m for m in _COLUMNS if m in summary.columns]
-    header = ["teacher", "seeds", *[_COLUMNS[m] for m in metrics]]
+    failed = ["failed"] if "failed" in summary.columns else []
+    header = ["teacher", "seeds", *failed, *[_COLUMNS[m] for m in metrics]]
     lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
     for _, row in summary.iterrows():
-        cells = [str(row["teacher"]), str(int(row["seeds"])), *[_cell(row, m) for m in metrics]]
+        seeds = row.get("seeds")
+        cells = [str(row["teacher"]), str(0 if pd.isna(seeds) else int(seeds)),
+                 *[str(int(row[c])) for c in failed], *[_cell(row, m) for m in metrics]]
         lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines)
 

@@ -22,6 +22,13 @@ Example spec (TOML)::
     name = "mastery-threshold"
     config = { threshold = 0.9 }
     label = "mastery-0.9"
+
+    [resources]                # per trial, on Ray
+    num_cpus = 1
+    num_gpus = 0
+
+Every condition must be distinct: two envs (or teachers) with the same title, titles that
+share a file name (``a/b`` and ``a_b``) and repeated seeds are rejected with the reason.
 """
 
 from __future__ import annotations
@@ -40,11 +47,30 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover - Python 3.10
     import tomli as tomllib
 
-__all__ = ["EnvSpec", "ExperimentSpec", "SpecError", "Job", "TeacherSpec"]
+__all__ = ["EnvSpec", "ExperimentSpec", "Resources", "SpecError", "Job", "TeacherSpec",
+           "safe_name"]
 
 
 class SpecError(ValueError):
     """A malformed experiment specification; the message names the file and the field."""
+
+
+def safe_name(title: str) -> str:
+    """``title`` as a file or folder name: letters, digits, ``-`` and ``.``; the rest ``_``.
+
+    Example:
+        >>> safe_name("tutor/bkt 0.9")
+        'tutor_bkt_0.9'
+    """
+    return "".join(c if c.isalnum() or c in "-." else "_" for c in title)
+
+
+@dataclass(frozen=True)
+class Resources:
+    """What one trial needs from a Ray node (``[resources]`` in the spec)."""
+
+    num_cpus: float = 1.0
+    num_gpus: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -102,8 +128,7 @@ class Job:
             default=str,
         )
         digest = hashlib.sha1(payload.encode()).hexdigest()[:12]
-        safe = f"{self.env.title}-{self.teacher.title}-{self.seed}"
-        return "".join(c if c.isalnum() or c in "-." else "_" for c in safe) + f"-{digest}"
+        return f"{safe_name(f'{self.env.title}-{self.teacher.title}-{self.seed}')}-{digest}"
 
 
 @dataclass(frozen=True)
@@ -115,6 +140,7 @@ class ExperimentSpec:
     teachers: tuple[TeacherSpec, ...]
     seeds: tuple[int, ...]
     episodes: int = 1
+    resources: Resources = field(default_factory=Resources)
 
     def jobs(self) -> list[Job]:
         """Every cell of the grid, in a stable order."""
@@ -131,27 +157,24 @@ class ExperimentSpec:
         def fail(message: str) -> SpecError:
             return SpecError(f"{source}: {message}")
 
-        unknown = set(data) - {"name", "envs", "teachers", "seeds", "episodes"}
+        unknown = set(data) - {"name", "envs", "teachers", "seeds", "episodes", "resources"}
         if unknown:
             raise fail(f"unknown top-level field(s) {sorted(unknown)}")
         envs = tuple(_env(e, i, fail) for i, e in enumerate(_list(data, "envs", fail)))
         teachers = tuple(
             _teacher(t, i, fail) for i, t in enumerate(_list(data, "teachers", fail))
         )
-        seeds_value = data.get("seeds", 5)
-        if isinstance(seeds_value, int) and not isinstance(seeds_value, bool):
-            seeds = tuple(range(seeds_value))
-        elif isinstance(seeds_value, list) and all(isinstance(s, int) for s in seeds_value):
-            seeds = tuple(seeds_value)
-        else:
-            raise fail(f"'seeds' must be an integer or a list of integers, got {seeds_value!r}")
+        _distinct([e.title for e in envs], "envs", fail)
+        _distinct([t.title for t in teachers], "teachers", fail)
+        seeds = _seeds(data.get("seeds", 5), fail)
         episodes = data.get("episodes", 1)
-        if not isinstance(episodes, int) or episodes < 1 or not seeds:
-            raise fail("'episodes' must be a positive integer and 'seeds' non-empty")
-        titles = [t.title for t in teachers]
-        if len(set(titles)) != len(titles):
-            raise fail(f"teacher labels must be unique, got {titles} (add 'label')")
-        return cls(str(data.get("name", Path(source).stem)), envs, teachers, seeds, episodes)
+        if not _is_int(episodes) or episodes < 1:
+            raise fail(f"'episodes' must be a positive integer, got {episodes!r}")
+        name = data.get("name", Path(source).stem)
+        if not isinstance(name, str):
+            raise fail(f"'name' must be a string, got {name!r}")
+        resources = _resources(data.get("resources", {}), fail)
+        return cls(name, envs, teachers, seeds, episodes, resources)
 
     @classmethod
     def load(cls, path: str | os.PathLike) -> ExperimentSpec:
@@ -175,6 +198,70 @@ class ExperimentSpec:
         return cls.from_dict(data, str(path))
 
 
+def _is_int(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _seeds(value: Any, fail) -> tuple[int, ...]:
+    if _is_int(value) and value >= 1:
+        return tuple(range(value))
+    if not isinstance(value, list) or not value or not all(_is_int(s) for s in value):
+        raise fail(f"'seeds' must be a positive integer or a non-empty list of integers, "
+                   f"got {value!r}")
+    if min(value) < 0:
+        raise fail(f"'seeds' must be >= 0, got {min(value)}")
+    twice = sorted({s for s in value if value.count(s) > 1})
+    if twice:
+        raise fail(f"'seeds' lists {twice} more than once (each seed would run again and "
+                   "duplicate its rows)")
+    return tuple(value)
+
+
+def _distinct(titles: list[str], key: str, fail) -> None:
+    """Reject two conditions with one title, or two titles that share one file name."""
+    seen: dict[str, int] = {}
+    for i, title in enumerate(titles):
+        folder = safe_name(title)
+        if folder in ("", ".", ".."):
+            raise fail(f"{key}[{i}]: label {title!r} cannot name a folder")
+        if folder in seen:
+            j = seen[folder]
+            same = titles[j] == title
+            why = f"both are {title!r}" if same else (
+                f"{titles[j]!r} and {title!r} share the file name {folder!r}")
+            raise fail(f"{key}[{j}] and {key}[{i}] would merge into one condition: {why}; "
+                       "give each a distinct 'label'")
+        seen[folder] = i
+
+
+def _resources(value: Any, fail) -> Resources:
+    if not isinstance(value, Mapping):
+        raise fail(f"'resources' must be a table, got {value!r}")
+    extra = set(value) - {"num_cpus", "num_gpus"}
+    if extra:
+        raise fail(f"resources has unknown field(s) {sorted(extra)}; use num_cpus, num_gpus")
+    for key, amount in value.items():
+        if isinstance(amount, bool) or not isinstance(amount, int | float) or not amount >= 0:
+            raise fail(f"resources.{key} must be a number >= 0, got {amount!r}")
+    return Resources(**{k: float(v) for k, v in value.items()})
+
+
+def _table(entry: Mapping, key: str, where: str, fail) -> dict[str, Any]:
+    value = entry.get(key, {})
+    if not isinstance(value, Mapping):
+        raise fail(f"{where}.{key} must be a table of keyword arguments, got {value!r}")
+    return dict(value)
+
+
+def _text(entry: Mapping, key: str, where: str, fail, required: bool = False) -> str | None:
+    value = entry.get(key)
+    if value is None and not required:
+        return None
+    if not isinstance(value, str) or not value:
+        raise fail(f"{where}.{key} must be a non-empty string, got {value!r}")
+    return value
+
+
 def _list(data: Mapping, key: str, fail) -> list:
     value = data.get(key)
     if not isinstance(value, list) or not value:
@@ -187,10 +274,12 @@ def _env(entry: Any, index: int, fail) -> EnvSpec:
         return EnvSpec(entry)
     if not isinstance(entry, Mapping) or "id" not in entry:
         raise fail(f"envs[{index}] needs an 'id'")
+    where = f"envs[{index}]"
     extra = set(entry) - {"id", "kwargs", "label"}
     if extra:
-        raise fail(f"envs[{index}] has unknown field(s) {sorted(extra)}")
-    return EnvSpec(str(entry["id"]), dict(entry.get("kwargs", {})), entry.get("label"))
+        raise fail(f"{where} has unknown field(s) {sorted(extra)}")
+    return EnvSpec(_text(entry, "id", where, fail, True), _table(entry, "kwargs", where, fail),
+                   _text(entry, "label", where, fail))
 
 
 def _teacher(entry: Any, index: int, fail) -> TeacherSpec:
@@ -198,7 +287,9 @@ def _teacher(entry: Any, index: int, fail) -> TeacherSpec:
         return TeacherSpec(entry)
     if not isinstance(entry, Mapping) or "name" not in entry:
         raise fail(f"teachers[{index}] needs a 'name'")
+    where = f"teachers[{index}]"
     extra = set(entry) - {"name", "config", "label"}
     if extra:
-        raise fail(f"teachers[{index}] has unknown field(s) {sorted(extra)}")
-    return TeacherSpec(str(entry["name"]), dict(entry.get("config", {})), entry.get("label"))
+        raise fail(f"{where} has unknown field(s) {sorted(extra)}")
+    return TeacherSpec(_text(entry, "name", where, fail, True),
+                       _table(entry, "config", where, fail), _text(entry, "label", where, fail))
