@@ -26,7 +26,7 @@ import duckdb
 
 from edusim.data.csv_staging import cast_columns, collect, drop_rows, null_check, quote, read_files
 from edusim.data.loader_base import SKILLS, STAGE, Loader
-from edusim.data.schema import DataError, ErrorMode, Issue
+from edusim.data.schema import CANONICAL_COLUMNS, DataError, ErrorMode, Issue
 from edusim.data.sources import SourceFile
 
 __all__ = ["CsvLoader", "CsvSpec", "TimeUnit", "PRESETS"]
@@ -120,6 +120,10 @@ class CsvLoader(Loader):
         if self.preset is not None and self.preset not in PRESETS:
             raise DataError([Issue("preset", "unknown preset", f"{self.preset!r}; choose from "
                                    f"{sorted(PRESETS)}")])
+        unknown = sorted(set(self.columns or {}) - set(CANONICAL_COLUMNS))
+        if unknown:  # a typo (itme_id=...) would otherwise be ignored without a word
+            raise DataError([Issue("columns", "unknown canonical column", f"{unknown}; the "
+                                   f"keys are {', '.join(CANONICAL_COLUMNS)}")])
         base = PRESETS[self.preset] if self.preset else None
         if base is None and self.columns is None:
             raise DataError([Issue("columns", "missing mapping",
