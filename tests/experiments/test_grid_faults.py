@@ -15,8 +15,7 @@ import pytest
 from typer.testing import CliRunner
 
 from edusim.cli import app
-from edusim.experiments import ExperimentSpec
-from edusim.experiments.grid import run_grid
+from edusim.experiments import ExperimentSpec, run_spec
 from tests.experiments.grid_helpers import ENV_ID
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -36,6 +35,8 @@ def _spec(marker: Path, fail: str = "raise", seeds=2, **kwargs) -> dict:
 
 
 def test_failed_trials_are_recorded_counted_and_rerun_on_resume(tmp_path):
+    from edusim.experiments.grid import run_grid
+
     spec = ExperimentSpec.from_dict(_spec(tmp_path))
     out = tmp_path / "out"
     run = run_grid(spec, out, workers=1)
@@ -53,6 +54,8 @@ def test_failed_trials_are_recorded_counted_and_rerun_on_resume(tmp_path):
 
 
 def test_retries_rerun_a_trial_that_raises(tmp_path):
+    from edusim.experiments.grid import run_grid
+
     spec = ExperimentSpec.from_dict(_spec(tmp_path))
     run = run_grid(spec, tmp_path / "out", workers=1, retries=1)
     assert not run.failures and len(run.results) == 4
@@ -63,6 +66,8 @@ def test_retries_rerun_a_trial_that_raises(tmp_path):
 
 
 def test_local_pool_reruns_the_trials_of_a_worker_that_died(tmp_path):
+    from edusim.experiments.grid import run_grid
+
     spec = ExperimentSpec.from_dict(_spec(tmp_path, fail="exit"))
     run = run_grid(spec, tmp_path / "out", workers=2)
     assert not run.failures and len(run.results) == 4
@@ -144,6 +149,6 @@ def test_killed_driver_leaves_no_worker_and_resume_matches_an_uninterrupted_run(
     assert n >= 2 and outlived < 5.0, f"workers outlived the driver by {outlived:.1f} s"
     finished = len(list((out / "jobs").glob("*.parquet")))
     assert 0 < finished < 24
-    resumed = run_grid(ExperimentSpec.from_dict(spec), out, resume=True, workers=2)
-    whole = run_grid(ExperimentSpec.from_dict(spec), tmp_path / "whole", workers=1)
-    pd.testing.assert_frame_equal(resumed.results, whole.results)
+    resumed = run_spec(ExperimentSpec.from_dict(spec), out, resume=True, workers=2)
+    whole = run_spec(ExperimentSpec.from_dict(spec), tmp_path / "whole", workers=1)
+    pd.testing.assert_frame_equal(resumed, whole)

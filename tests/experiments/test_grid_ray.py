@@ -9,8 +9,7 @@ import sys
 import pandas as pd
 import pytest
 
-from edusim.experiments import ExperimentSpec
-from edusim.experiments.grid import run_grid
+from edusim.experiments import ExperimentSpec, run_spec
 from tests.experiments.grid_helpers import ENV_ID
 from tests.experiments.test_grid_faults import kill_driver_and_wait
 
@@ -36,6 +35,8 @@ def _spec(tmp_path, fail: str = "", **extra) -> ExperimentSpec:
 
 
 def test_trials_declare_their_resources(cluster, tmp_path):
+    from edusim.experiments.grid import run_grid
+
     record = tmp_path / "resources.json"
     spec = ExperimentSpec.from_dict({
         "seeds": 1, "teachers": ["random"], "resources": {"num_cpus": 2},
@@ -45,6 +46,8 @@ def test_trials_declare_their_resources(cluster, tmp_path):
 
 
 def test_lost_worker_trials_are_rerun_and_match_local(cluster, tmp_path):
+    from edusim.experiments.grid import run_grid
+
     remote = run_grid(_spec(tmp_path / "m1", fail="exit"), tmp_path / "ray", backend="ray")
     local = run_grid(_spec(tmp_path / "m2"), tmp_path / "local", workers=1)
     assert not remote.failures
@@ -52,6 +55,8 @@ def test_lost_worker_trials_are_rerun_and_match_local(cluster, tmp_path):
 
 
 def test_failed_trial_is_recorded_and_retried_on_ray(cluster, tmp_path):
+    from edusim.experiments.grid import run_grid
+
     failed = run_grid(_spec(tmp_path / "m1", fail="raise"), tmp_path / "a", backend="ray")
     assert len(failed.failures) == 2 and "flaky trial" in failed.failures[0].error
     retried = run_grid(_spec(tmp_path / "m2", fail="raise"), tmp_path / "b", backend="ray",
@@ -73,6 +78,6 @@ def test_killed_driver_leaves_nothing_running_and_resume_matches(cluster, tmp_pa
     n, outlived = kill_driver_and_wait(command, out / "jobs", want=0 if join else 4)
     assert outlived < 5.0, f"{n} Ray processes outlived the driver by {outlived:.1f} s"
     assert list((out / "jobs").glob("*.parquet"))  # it ran trials before it was killed
-    resumed = run_grid(ExperimentSpec.from_dict(spec), out, backend="ray", resume=True)
-    whole = run_grid(ExperimentSpec.from_dict(spec), tmp_path / "whole", workers=1)
-    pd.testing.assert_frame_equal(resumed.results, whole.results)
+    resumed = run_spec(ExperimentSpec.from_dict(spec), out, backend="ray", resume=True)
+    whole = run_spec(ExperimentSpec.from_dict(spec), tmp_path / "whole", workers=1)
+    pd.testing.assert_frame_equal(resumed, whole)
