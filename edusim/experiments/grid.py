@@ -18,6 +18,7 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from enum import Enum
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
@@ -180,7 +181,7 @@ def run_grid(
         >>> spec = ExperimentSpec.from_dict({"envs": ["edusim/Tutor-v0"],
         ...                                  "teachers": ["random"], "seeds": 2})
         >>> run = run_grid(spec, tempfile.mkdtemp(), workers=1)
-        >>> len(run.results), run.summary.loc[0, "failed"]
+        >>> len(run.results), int(run.summary.loc[0, "failed"])
         (2, 0)
     """
     backend = Backend(backend)
@@ -235,17 +236,9 @@ def _finish(spec: ExperimentSpec, out: Path, jobs: list[Job], failures: list[Fai
     return GridRun(results, summary, failures, len(jobs))
 
 
-def run_spec(
-    spec: ExperimentSpec,
-    out: str | os.PathLike,
-    backend: Backend | str = Backend.LOCAL,
-    address: str | None = None,
-    resume: bool = False,
-    workers: int | None = None,
-    on_job_done: Callable[[int, int], None] | None = None,
-    retries: int = 0,
-) -> pd.DataFrame:
-    """:func:`run_grid`, returning only the results table (one row per episode).
+def run_spec(spec: ExperimentSpec, out: str | os.PathLike, *args: Any,
+             **kwargs: Any) -> pd.DataFrame:
+    """:func:`run_grid` (same arguments), returning only the results table (a row per episode).
 
     Example:
         >>> import tempfile
@@ -254,5 +247,4 @@ def run_spec(
         >>> len(run_spec(spec, tempfile.mkdtemp(), workers=1))
         1
     """
-    return run_grid(spec, out, backend, address, resume, workers, on_job_done,
-                    retries).results
+    return run_grid(spec, out, *args, **kwargs).results

@@ -112,10 +112,11 @@ def _alive(pid: int) -> bool:
     return state != "Z"
 
 
-def kill_driver_and_wait(command: list[str], job_dir: Path, want: int) -> tuple[int, float]:
+def kill_driver_and_wait(command: list[str], job_dir: Path, want: int,
+                         **env_vars: str) -> tuple[int, float]:
     """Start the driver, SIGKILL it once ``want`` workers run and a trial finished; the
     number of its descendants and how long the last one outlived it."""
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    env = {**os.environ, "PYTHONPATH": str(ROOT), **env_vars}
     driver = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL,
                               stderr=subprocess.DEVNULL)
     try:

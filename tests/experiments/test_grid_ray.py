@@ -65,7 +65,7 @@ def test_failed_trial_is_recorded_and_retried_on_ray(cluster, tmp_path):
 
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
-@pytest.mark.parametrize("join", [False, True], ids=["own-ray", "joined-by-address"])
+@pytest.mark.parametrize("join", [False, True], ids=["own-ray", "address-auto"])
 def test_killed_driver_leaves_nothing_running_and_resume_matches(cluster, tmp_path, join):
     spec = {"seeds": 8, "teachers": ["random"],
             "envs": [{"id": ENV_ID, "kwargs": {"delay": 0.5}}]}
@@ -73,9 +73,11 @@ def test_killed_driver_leaves_nothing_running_and_resume_matches(cluster, tmp_pa
     path.write_text(json.dumps(spec))
     out = tmp_path / "out"
     command = [sys.executable, "-c", "from edusim.cli import main; main()", "run", str(path),
-               "--out", str(out), "--backend", "ray", *(["--address", cluster] if join else [])]
-    # Its own Ray: GCS, raylet, agents and workers are the driver's descendants.
-    n, outlived = kill_driver_and_wait(command, out / "jobs", want=0 if join else 4)
+               "--out", str(out), "--backend", "ray", *(["--address", "auto"] if join else [])]
+    # Its own Ray: GCS, raylet, agents and workers are the driver's descendants. Joining:
+    # "auto" finds the module's cluster through RAY_ADDRESS (never another on this machine).
+    env = {"RAY_ADDRESS": cluster} if join else {}
+    n, outlived = kill_driver_and_wait(command, out / "jobs", want=0 if join else 4, **env)
     assert outlived < 5.0, f"{n} Ray processes outlived the driver by {outlived:.1f} s"
     assert list((out / "jobs").glob("*.parquet"))  # it ran trials before it was killed
     resumed = run_spec(ExperimentSpec.from_dict(spec), out, backend="ray", resume=True)
