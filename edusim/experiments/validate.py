@@ -3,9 +3,11 @@
 A spec that names an unknown environment id, passes an environment a keyword it does not take,
 or asks for a teacher that cannot be built (an unknown name, a bad config, a PPO teacher
 without ``path``) fails at once with one line naming the entry and the key, instead of after
-hours of other trials. The check builds each environment once and each teacher on it once,
-through the same registries the trials use (Gymnasium's for envs, ``edusim.agents`` for
-teachers), so nothing here repeats their lists of names or settings.
+hours of other trials. Keywords are judged by the env's signature or, for envs that take
+``**kwargs`` into a config dataclass, by building it (the dataclass names the valid fields).
+The check builds each environment once and each teacher on it once, through the same
+registries the trials use (Gymnasium's for envs, ``edusim.agents`` for teachers), so nothing
+here repeats their lists of names or settings.
 
 Example:
     >>> from edusim.experiments.spec import ExperimentSpec
@@ -14,9 +16,9 @@ Example:
     >>> check_spec(spec, "grid.toml")
     Traceback (most recent call last):
     ...
-    edusim.experiments.spec.SpecError: grid.toml: envs[0].kwargs: edusim/Tutor-v0 takes no \
-keyword 'lerner'; it takes: attempts_cap, curriculum, heterogeneity, learner, learner_params, \
-observe_mastery, render_mode, time_scale, window
+    edusim.experiments.spec.SpecError: grid.toml: envs[0].kwargs: TutorEnv got an unknown \
+argument 'lerner'; valid arguments: curriculum, learner, learner_params, heterogeneity, window, \
+attempts_cap, time_scale, observe_mastery, device
 """
 
 from __future__ import annotations
@@ -78,6 +80,9 @@ def _build_env(env_spec: EnvSpec, where: str) -> gym.Env:
     _check_keywords(registered, env_spec.kwargs, where)
     try:
         return gym.make(env_spec.id, **env_spec.kwargs)
+    except TypeError as exc:  # a keyword the env (or its config dataclass) does not take
+        text = _text(exc).split(" was raised from the environment creator")[0]
+        raise SpecError(f"{where}.kwargs: {text}") from None
     except Exception as exc:
         raise SpecError(f"{where} ({env_spec.title}): cannot build it: {_text(exc)}") from None
 

@@ -45,7 +45,7 @@ def test_resources_are_read_from_the_spec():
 @pytest.mark.parametrize(("bad", "message"), [
     ({"envs": [TUTOR, "edusim/Nope-v0"]}, "envs[1].id: "),
     ({"envs": [TUTOR, {"id": TUTOR, "label": "x", "kwargs": {"lerner": "bkt"}}]},
-     "envs[1].kwargs: edusim/Tutor-v0 takes no keyword 'lerner'; it takes: attempts_cap,"),
+     "envs[1].kwargs: TutorEnv got an unknown argument 'lerner'; valid arguments: curriculum,"),
     ({"envs": [TUTOR, {"id": TUTOR, "label": "x", "kwargs": {"learner": "nope"}}]},
      "envs[1] (x): cannot build it: "),
     ({"envs": [{"id": TUTOR, "kwargs": 5}]}, "envs[0].kwargs must be a table"),
