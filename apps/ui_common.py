@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TypeVar
 
-import pandas as pd
 import streamlit as st
 from matplotlib.figure import Figure
 
@@ -43,28 +42,3 @@ def guarded(action: Callable[[], T], what: str, errors: tuple[type[Exception], .
     except errors as exc:
         st.error(f"Could not {what}: {exc}")
         return None
-
-
-def ci_table(summary: pd.DataFrame, metrics: dict[str, str]) -> pd.DataFrame:
-    """A display table: one column per metric, ``mean [low, high]`` as text."""
-    table = pd.DataFrame({"teacher": summary["teacher"].astype(str)})
-    if "seeds" in summary:
-        table["learners"] = summary["seeds"].astype(int)
-    for metric, title in metrics.items():
-        if metric not in summary or not summary[metric].notna().any():
-            continue
-        table[title] = [
-            _with_ci(m, lo, hi) for m, lo, hi in zip(
-                summary[metric], summary[f"{metric}_ci_low"], summary[f"{metric}_ci_high"],
-                strict=True,
-            )
-        ]
-    return table
-
-
-def _with_ci(mean: float, low: float, high: float) -> str:
-    if pd.isna(mean):
-        return "never reached"
-    if pd.isna(low):
-        return f"{mean:.3g}"
-    return f"{mean:.3g}  [{low:.3g}, {high:.3g}]"

@@ -2,27 +2,26 @@
 
 from __future__ import annotations
 
+import dataclasses
 import inspect
-import re
 
 import gymnasium as gym
 import pandas as pd
 import streamlit as st
 import ui_common
+import ui_names
+import ui_results
+import ui_settings
 from gymnasium.envs.registration import load_env_creator
 
 from edusim import agents, learners
 from edusim.envs import ENV_IDS
-from edusim.experiments import evaluate, summarize
-from edusim.experiments.plots import gain_figure, mastery_figure
+from edusim.experiments import TeacherSpec, evaluate, summarize
+from edusim.experiments.plots import mastery_figure
 from edusim.experiments.skill_mastery import skill_heatmap_figure, skill_mastery
+from edusim.llm import LLMError, OfflineBackend
 
 RUN_ERRORS = (ValueError, TypeError, KeyError, gym.error.Error)
-METRICS = {
-    "learning_gain": "learning gain (post-test)",
-    "final_mastery": "final mastery",
-    "items_to_mastery": "items to 95% mastery",
-}
 DEFAULT_TEACHERS = ["random", "fixed-order", "mastery-threshold"]
 
 
@@ -31,12 +30,10 @@ def _env_parameters(env_id: str) -> set[str]:
     return set(inspect.signature(creator).parameters)
 
 
-def _env_label(env_id: str) -> str:
-    """The id and the first line of the environment's docstring (what it simulates)."""
-    doc = inspect.getdoc(load_env_creator(gym.spec(env_id).entry_point)) or ""
-    summary = doc.splitlines()[0].rstrip(".") if doc else ""
-    summary = re.sub(r":\w+:`~?(?:[\w.]+\.)?(\w+)`", r"\1", summary).replace("``", "")
-    return f"{env_id}: {summary}" if summary else env_id
+@st.cache_data(show_spinner=False)
+def _has_skills(env_id: str) -> bool:
+    """Whether the environment teaches a skill curriculum (its mastery is of skills)."""
+    return getattr(gym.make(env_id).unwrapped, "curriculum", None) is not None
 
 
 @st.cache_data(show_spinner=False)
@@ -45,81 +42,145 @@ def _usable_teachers(env_id: str) -> list[str]:
     return agents.compatible(gym.make(env_id))
 
 
+def _speaks(name: str) -> bool:
+    """Whether a teacher asks a chat backend (it takes a ``backend`` argument)."""
+    return "backend" in inspect.signature(agents.teacher_class(name)).parameters
+
+
+def _language_note(teachers: list[str]) -> str | None:
+    """What the language-model teachers will use: the sidebar's server, or offline rules."""
+    speaking = [ui_names.teacher(t) for t in teachers if _speaks(t)]
+    if not speaking:
+        return None
+    who = ", ".join(speaking)
+    settings = ui_settings.settings()
+    if settings.kind.value == "offline":
+        return (f"{who}: no language model is used. The sidebar's backend is offline, so it "
+                "falls back to its built-in rules: it practises the first skill whose "
+                "prerequisites look mastered, as Mastery threshold does, so expect the same "
+                "results. Choose an OpenAI-compatible server in the sidebar to use a model.")
+    return f"{who}: asks the model {settings.model or '(none set)'} at {settings.base_url}."
+
+
 def _choices() -> tuple[str, dict, list[str], int]:
     left, right = st.columns(2)
-    env_id = left.selectbox(
-        "Environment",
-        ENV_IDS,
-        format_func=_env_label,
-        help="Tutor: the teacher picks practice items of the fractions curriculum (22 skills). "
-        "TaskSpace: a continuous task space (for task-sampling teachers).",
-    )
+    env_id = left.selectbox("Environment", ENV_IDS, format_func=ui_names.env,
+                            help=ui_names.described(ENV_IDS, ui_names.env, ui_names.env_about))
+    left.caption(ui_names.env_about(env_id))
     env_kwargs: dict = {}
     preset = gym.spec(env_id).kwargs.get("learner")
     if preset is not None:
-        left.caption(f"Learner model: {preset} (set by this environment).")
+        left.caption(f"Learner model: {ui_names.learner(preset)} (set by this environment). "
+                     f"{ui_names.learner_about(preset)}")
     elif "learner" in _env_parameters(env_id):
-        env_kwargs["learner"] = left.selectbox(
-            "Learner model",
-            learners.names(),
-            help="bkt: each skill is known or not, and is learned with some chance at each "
-            "practice. logistic: a smooth ability that grows with practice.",
-        )
+        models = learners.names()
+        model = left.selectbox("Learner model", models, format_func=ui_names.learner,
+                               help=ui_names.described(models, ui_names.learner,
+                                                       ui_names.learner_about))
+        left.caption(ui_names.learner_about(model))
+        env_kwargs["learner"] = model
     else:
         left.caption("This environment has its own learner; no learner model to choose.")
     class_size = right.slider("Class size (simulated learners per teacher)", 2, 40, 8)
     env_kwargs["max_episode_steps"] = right.slider("Lesson length (items practised)", 10, 200, 60)
     names = _usable_teachers(env_id)
     teachers = st.multiselect(
-        "Teachers (strategies to compare)",
-        names,
-        default=[t for t in DEFAULT_TEACHERS if t in names],
-        help="random: any item. fixed-order: the curriculum in order. mastery-threshold: stay "
-        "on a skill until the learner answers it well. The others are learning-progress "
-        "teachers from the research literature.",
+        "Teachers (strategies to compare)", names,
+        default=[t for t in DEFAULT_TEACHERS if t in names], format_func=ui_names.teacher,
+        help=ui_names.described(names, ui_names.teacher, ui_names.teacher_about),
     )
+    if teachers:
+        with st.expander("What these teachers do"):
+            st.markdown(ui_names.described(teachers, ui_names.teacher, ui_names.teacher_about))
+    note = _language_note(teachers)
+    if note:
+        st.info(note)
     return env_id, env_kwargs, teachers, class_size
 
 
-def _run(env_id: str, env_kwargs: dict, teachers: list[str], class_size: int) -> None:
-    """Run seed by seed, keeping finished learners in session state (Stop keeps them)."""
-    state = st.session_state
-    state["lab_partial"] = {"config": (env_id, teachers, class_size), "frames": [], "heat": []}
-    stop_slot = st.empty()
-    stop_slot.button("Stop the run", help="Stops after the current learner; keeps the results.")
-    bar = st.progress(0.0, text="Starting...")
-    total = class_size * len(teachers)
-    for seed in range(class_size):
-        def done(finished: int, _jobs: int, seed: int = seed) -> None:
-            count = seed * len(teachers) + finished
+def _specs(teachers: list[str]) -> list[TeacherSpec] | None:
+    """The teachers to run; language-model teachers get the sidebar's backend."""
+    backend = None
+    if any(_speaks(t) for t in teachers):
+        backend = ui_settings.backend()
+        if backend is None:
+            return None
+    return [
+        TeacherSpec(t, {"backend": backend}, label=t)
+        if _speaks(t) and not isinstance(backend, OfflineBackend) else TeacherSpec(t)
+        for t in teachers
+    ]
+
+
+def _start(env_id: str, env_kwargs: dict, teachers: list[str], class_size: int) -> None:
+    """Begin a run; :func:`_step` then runs one learner per script run (see the module end)."""
+    specs = _specs(teachers)
+    if specs is None:
+        return
+    st.session_state["lab_run"] = {
+        "config": (env_id, teachers, class_size), "env_kwargs": env_kwargs, "specs": specs,
+        "frames": [], "heat": [],
+    }
+    _carry_on()
+
+
+def _carry_on() -> None:
+    """Ask for the next script run to continue the run (any other rerun stops it)."""
+    st.session_state["lab_continue"] = True
+    st.rerun()
+
+
+def _step(run: dict) -> None:
+    """One learner of every teacher, or one teacher's heatmap; then the next script run."""
+    env_id, teachers, class_size = run["config"]
+    specs, seed = run["specs"], len(run["frames"])
+    k = len(run["heat"])
+    if seed >= class_size and (k == len(specs) or (k and run["heat"][-1] is None)):
+        _finish(stopped=False)
+        return
+    st.button("Stop the run", key="lab_stop", help="Stops now and keeps the results so far. "
+              "The Stop button at the top of the page stops it too.")
+    total = class_size * len(specs)
+    if run["frames"]:
+        so_far = summarize(pd.concat(run["frames"], ignore_index=True))
+        st.caption(f"So far ({seed} learners per teacher):")
+        st.dataframe(ui_results.results_table(so_far, ui_names.teacher), hide_index=True)
+    if seed < class_size:
+        bar = st.progress(seed / class_size, text=f"Simulated {seed * len(specs)} of {total} "
+                          "learner runs")
+
+        def done(finished: int, _jobs: int) -> None:
+            count = seed * len(specs) + finished
             bar.progress(count / total, text=f"Simulated {count} of {total} learner runs")
 
-        frame = evaluate(env_id, teachers, [seed], env_kwargs=env_kwargs, workers=1,
-                         on_job_done=done)
-        state["lab_partial"]["frames"].append(frame)
-    bar.progress(1.0, text="Drawing per-skill mastery...")
-    heat = []
-    for teacher in teachers:
         try:
-            heat.append(skill_mastery(env_id, teacher, class_size, env_kwargs))
-        except ValueError:
-            st.info("Per-skill heatmaps need an environment with a skill curriculum "
-                    "(the Tutor environments).")
-            break
-    state["lab_partial"]["heat"] = heat
-    _finish(stopped=False)
-    bar.empty()
-    stop_slot.empty()
+            frame = evaluate(env_id, specs, [seed], env_kwargs=run["env_kwargs"], workers=1,
+                             on_job_done=done)
+        except LLMError as exc:
+            ui_settings.report_failure(exc)
+            _finish(stopped=True)
+            return
+        run["frames"].append(frame)
+        _carry_on()
+    name = ui_names.teacher(specs[k].name)
+    st.progress(1.0, text=f"Per-skill mastery of {name}...")
+    try:
+        trace = skill_mastery(env_id, specs[k], class_size, run["env_kwargs"])
+        run["heat"].append(dataclasses.replace(trace, teacher=name))
+    except ValueError:  # no skill curriculum: no heatmaps
+        run["heat"].append(None)
+    _carry_on()
 
 
 def _finish(stopped: bool) -> None:
-    partial = st.session_state.pop("lab_partial")
-    if not partial["frames"]:
+    """Keep the run's results (all of them, or those so far when it was stopped)."""
+    run = st.session_state.pop("lab_run", None)
+    if not run or not run["frames"]:
         return
     st.session_state["lab_result"] = {
-        "config": partial["config"],
-        "results": pd.concat(partial["frames"], ignore_index=True),
-        "heat": partial["heat"],
+        "config": run["config"],
+        "results": pd.concat(run["frames"], ignore_index=True),
+        "heat": [h for h in run["heat"] if h is not None],
         "stopped": stopped,
     }
 
@@ -130,24 +191,36 @@ def _show(result: dict) -> None:
     learners_done = results["seed"].nunique()
     if result["stopped"]:
         st.warning(f"Stopped early: results for {learners_done} of {class_size} learners.")
-    st.subheader(f"Results: {', '.join(teachers)} on {env_id}, {learners_done} learners each")
+    st.subheader(f"Results on {ui_names.env(env_id)}: {learners_done} simulated learners "
+                 "per teacher")
     summary = summarize(results)
-    st.markdown("Mean over learners, with the 95% confidence interval in brackets.")
-    st.dataframe(ui_common.ci_table(summary, METRICS), hide_index=True)
+    st.markdown(f"**{ui_results.verdict(summary, ui_names.teacher, _has_skills(env_id))}**")
+    table = ui_results.results_table(summary, ui_names.teacher)
+    st.dataframe(table, hide_index=True)
+    shown = [m for m, (title, _) in ui_results.METRICS.items() if title in table]
+    st.caption("Mean over the learners, with the range the true mean lies in 19 times out of "
+               "20 in brackets. " + "; ".join(
+                   f"*{ui_results.METRICS[m][0]}*: {ui_results.MEANINGS[m]}" for m in shown)
+               + ".")
     st.download_button(
         "Download per-learner results (CSV)",
         results.drop(columns=["mastery_curve"]).to_csv(index=False),
         file_name="curriculum_lab_results.csv",
         mime="text/csv",
     )
+    named = results.assign(teacher=results["teacher"].astype(str).map(ui_names.teacher))
     left, right = st.columns(2)
     with left:
         if results["mastery_curve"].map(len).sum():
-            ui_common.figure(mastery_figure(results, "Mean mastery over the lesson"))
+            ui_common.figure(mastery_figure(named, "Mean mastery over the lesson"))
         else:
             st.caption("This environment does not report mastery over time.")
     with right:
-        ui_common.figure(gain_figure(summary))
+        st.markdown("**Post-test gain per teacher (percentage points)**")
+        gains = pd.DataFrame({"teacher": [ui_names.teacher(t) for t in summary["teacher"]],
+                              "gain (points)": summary["learning_gain"] * 100})
+        st.bar_chart(gains, x="teacher", y="gain (points)", horizontal=True, sort=False,
+                     height=80 + 40 * len(gains), x_label="", y_label="gain (points)")
     if result["heat"]:
         st.subheader("Which skills each teacher got the class to master")
         st.caption("Each row is a skill (in curriculum order), each column a practised item; "
@@ -158,16 +231,21 @@ def _show(result: dict) -> None:
 st.title("Curriculum lab")
 st.markdown("Compare teaching strategies on a simulated class. Every teacher meets the same "
             "simulated learners, so differences come from the teaching, not from luck.")
-if "lab_partial" in st.session_state:  # the last run was interrupted by Stop
+# A run goes on one learner per script run. A script run that is not its continuation (the
+# Stop button, any changed setting, or Streamlit's own Stop and then any click) ends it, and
+# the results so far are kept and shown.
+carry_on = st.session_state.pop("lab_continue", False)
+if "lab_run" in st.session_state and (not carry_on or st.session_state.get("lab_stop")):
     _finish(stopped=True)
 env_id, env_kwargs, teachers, class_size = _choices()
-if st.button("Run the class", type="primary"):
-    if not teachers:
-        st.error("Choose at least one teacher.")
-    else:
-        ui_common.guarded(
-            lambda: _run(env_id, env_kwargs, teachers, class_size), "run the class", RUN_ERRORS
-        )
-        st.session_state.pop("lab_partial", None)
+why = None if teachers else "Choose at least one teacher to compare."
+if st.button("Run the class", type="primary", disabled=why is not None, help=why):
+    st.session_state.pop("lab_result", None)
+    ui_common.guarded(lambda: _start(env_id, env_kwargs, teachers, class_size),
+                      "start the run", RUN_ERRORS)
+if why:
+    st.caption(why)
+if "lab_run" in st.session_state:
+    ui_common.guarded(lambda: _step(st.session_state["lab_run"]), "run the class", RUN_ERRORS)
 if "lab_result" in st.session_state:
     _show(st.session_state["lab_result"])

@@ -12,12 +12,14 @@ from edusim.curriculum import Curriculum, builtin_names, load_builtin
 from edusim.llm import LLMError
 from edusim.planning import (
     CRITERIA,
+    DEFINITIONS,
     LEVELS,
     GroupProfile,
     OptimizerConfig,
     PlannerConfig,
     PlanningError,
     PlanningResult,
+    gain_sentence,
     optimize_plan,
     profile_from_interactions,
     render_history,
@@ -28,7 +30,7 @@ from edusim.planning import (
 
 SIMULATED = "A simulated class"
 SAMPLE = "The shipped sample class (answer log)"
-UPLOAD = "My class's answer log (canonical CSV)"
+UPLOAD = "My class's answer log (CSV file)"
 
 
 @st.cache_data(show_spinner=False)
@@ -49,8 +51,10 @@ def _profile(curriculum: Curriculum) -> GroupProfile | None:
         frame = ui_common.guarded(ui_data.sample, "load the sample", ui_data.LOAD_ERRORS)
     else:
         uploaded = ui_common.upload(
-            "Answer log (user_id, item_id, skill_ids, correct, timestamp)", "planner_upload",
-            "skill_ids must be the curriculum's skill ids, separated by ';'.",
+            "Answer log: one row per answer, with the columns user_id, item_id, skill_ids, "
+            "correct (1 or 0) and timestamp", "planner_upload",
+            "skill_ids names the curriculum's skills the question practises, separated by ';' "
+            "(the shipped sample class shows the format).",
         )
         if uploaded is None:
             return None
@@ -85,8 +89,9 @@ def _run(curriculum, profile, targets, minutes, rounds) -> PlanningResult | None
     status = st.status("Planning...", expanded=False)
 
     def progress(version) -> None:
-        status.write(f"Version {version.index}: overall {version.scores.overall:.1f}, "
-                     f"simulated gain {version.utility.gain * 100:+.1f} points")
+        name = "First draft" if version.index == 0 else f"Revision {version.index}"
+        status.write(f"{name}: overall score {version.scores.overall:.1f} of 100, "
+                     f"{version.plan.planned_minutes:g} of {minutes} minutes")
 
     try:
         result = optimize_plan(curriculum, profile, targets, backend, config, on_round=progress)
@@ -105,24 +110,38 @@ def _run(curriculum, profile, targets, minutes, rounds) -> PlanningResult | None
 def _show(result: PlanningResult) -> None:
     best = result.best
     ui_settings.answered_by(best.backend)
-    overall, gain, scope = st.columns(3)
+    name = "the first draft" if best.index == 0 else f"revision {best.index}"
+    st.markdown(f"The best version is **{name}** (the highest overall score of the "
+                f"{len(result.rounds)} versions). It takes **{best.plan.planned_minutes:g} of "
+                f"{best.plan.duration_minutes:g} minutes**.")
+    overall, minutes, gain, scope = st.columns(4)
     overall.metric("Overall score (of 100)", f"{best.scores.overall:.1f}",
-                   f"{best.scores.overall - result.draft.scores.overall:+.1f} vs first draft")
-    gain.metric("Simulated-class gain", f"{best.utility.gain * 100:+.1f} points",
-                help="Expected post-test gain (percentage points, whole curriculum) of "
-                f"{best.utility.n_learners} simulated learners like this class.")
-    scope.metric("Gain on the lesson's skills", f"{best.utility.scope_gain * 100:+.1f} points")
+                   f"{best.scores.overall - result.draft.scores.overall:+.1f} vs first draft",
+                   help="The mean of the five criteria below.")
+    minutes.metric(f"Minutes used (of {best.plan.duration_minutes:g})",
+                   f"{best.plan.planned_minutes:g}",
+                   help="A plan never runs longer than the lesson.")
+    gain.metric("Simulated gain (points)", f"{best.utility.gain * 100:+.1f}",
+                help=gain_sentence(best.utility))
+    scope.metric("Gain on these skills (points)", f"{best.utility.scope_gain * 100:+.1f}",
+                 help="The same, counting only the post-test questions on the skills this "
+                 "lesson teaches or reviews.")
     scores, history = st.columns(2)
     with scores:
-        st.subheader("Five criteria")
+        st.subheader("Five criteria (of 100)")
         chart = pd.DataFrame({"criterion": list(CRITERIA),
                               "score": [getattr(best.scores, c) for c in CRITERIA]})
-        st.bar_chart(chart, x="criterion", y="score", height=260)
+        st.bar_chart(chart, x="criterion", y="score", horizontal=True, sort=False, height=220,
+                     x_label="", y_label="score (of 100)")
+        st.markdown("\n".join(f"- **{c}**: {DEFINITIONS[c]}" for c in CRITERIA))
     with history:
-        st.subheader("Optimizer rounds")
-        rounds = pd.DataFrame([{"round": r.index, **r.scores.as_dict()} for r in result.rounds])
-        st.line_chart(rounds.set_index("round"), height=260)
-    with st.expander("Scores per round, with what changed"):
+        st.subheader("Overall score of each version")
+        rounds = pd.DataFrame({"version": [r.index for r in result.rounds],
+                               "overall score": [r.scores.overall for r in result.rounds]})
+        st.line_chart(rounds, x="version", y="overall score", height=220,
+                      x_label="version (0 = first draft)")
+        st.caption("Each version revises the one before it where it scored lowest.")
+    with st.expander("Scores of every version, with what changed"):
         st.markdown(render_history(result.rounds, result.best_index))
     st.subheader("The plan")
     markdown = render_markdown(best.plan, best.scores, best.utility)
@@ -151,7 +170,10 @@ if profile is not None:
     left, right = st.columns(2)
     minutes = left.slider("Lesson length (minutes)", 20, 90, 45, step=5, key="planner_minutes")
     rounds = right.slider("Revision rounds", 0, 6, 3, key="planner_rounds")
-    if st.button("Plan the lesson", type="primary", disabled=not targets):
+    why = None if targets else "Choose at least one skill to teach first."
+    if st.button("Plan the lesson", type="primary", disabled=why is not None, help=why):
         st.session_state["planner_result"] = _run(curriculum, profile, targets, minutes, rounds)
+    if why:
+        st.caption(why)
     if st.session_state.get("planner_result") is not None:
         _show(st.session_state["planner_result"])

@@ -21,7 +21,7 @@ from edusim.planning.evaluator import (
     Thresholds,
     evaluate_offline,
 )
-from edusim.planning.markdown import render_history, render_markdown, render_scores
+from edusim.planning.markdown import gain_sentence, render_history, render_markdown, render_scores
 from edusim.planning.optimizer import OptimizerConfig, PlanningResult, PlanRound, optimize_plan
 from edusim.planning.plan import (
     KnowledgePoint,
@@ -68,6 +68,7 @@ __all__ = [
     "PlanningResult",
     "ReviseTask",
     "optimize_plan",
+    "gain_sentence",
     "render_history",
     "render_markdown",
     "render_scores",

@@ -1,7 +1,9 @@
 """The app in a real browser: ``edusim app`` on 127.0.0.1, driven by headless Debian Chromium.
 
-One tutoring exchange and one planner run, a lab run and the explorer's sample; a screenshot of
-every page goes to ``docs/screenshots/`` (or ``$EDUSIM_SCREENSHOTS``). Skipped only when
+One tutoring exchange, one planner run (which must keep to the lesson's length), a lab run,
+a lab run stopped with the app's button and one stopped with Streamlit's own Stop, and the
+explorer's sample; a screenshot of every page goes to ``docs/screenshots/`` (or
+``$EDUSIM_SCREENSHOTS``). Skipped only when
 ``/usr/bin/chromium`` is absent (CI installs it with ``.ci/browser-deps``); no browser is ever
 downloaded.
 """
@@ -238,12 +240,19 @@ def test_upload_with_a_teachers_own_column_names(browser_page, app_url, tmp_path
 def test_one_planner_run(browser_page, app_url):
     page = browser_page
     _open(page, f"{app_url}/planner", "Lesson planner")
+    page.get_by_role("slider").nth(1).press("Home")  # 20 minutes, the shortest lesson
+    _idle(page)
     page.get_by_role("button", name="Plan the lesson").click()
     page.get_by_text("Overall score (of 100)").wait_for()
     page.get_by_role("heading", name="Lesson plan:").first.wait_for()
     page.get_by_role("button", name="Download the plan (Markdown)").wait_for()
     _idle(page)
     assert page.get_by_text("Overall score (of 100)").is_visible()
+    minutes = page.locator('[data-testid="stMetric"]', has_text="Minutes used (of 20)")
+    used = float(minutes.locator('[data-testid="stMetricValue"]').inner_text())
+    assert 0 < used <= 20  # the plan keeps to the lesson's length
+    plan = page.get_by_text("-minute lesson; this plan takes").first.inner_text()
+    assert plan.startswith("A 20-minute lesson") and float(plan.split("takes ")[1].split()[0]) <= 20
     _shot(page, "planner")
 
 
@@ -268,16 +277,35 @@ def test_data_explorer_sample(browser_page, app_url):
     _shot(page, "explorer")
 
 
-def test_a_long_lab_run_can_be_stopped(browser_page, app_url):
-    page = browser_page
+def _start_a_long_lab_run(page, app_url: str) -> None:
     _open(page, f"{app_url}/lab", "Curriculum lab")
     for slider in range(2):  # the largest class and the longest lesson
         page.get_by_role("slider").nth(slider).press("End")
         _idle(page)
     page.get_by_role("button", name="Run the class").click()
+
+
+def test_a_long_lab_run_can_be_stopped(browser_page, app_url):
+    page = browser_page
+    _start_a_long_lab_run(page, app_url)
     page.get_by_text("learner runs").wait_for()  # the progress bar is moving
     page.wait_for_timeout(3000)
     page.get_by_role("button", name="Stop the run").click()
     page.get_by_text("Stopped early").wait_for()
     _idle(page)
     assert page.get_by_text("Which skills each teacher").count() == 0
+
+
+def test_streamlits_own_stop_leaves_the_page_usable(browser_page, app_url):
+    page = browser_page
+    _start_a_long_lab_run(page, app_url)
+    page.get_by_text("So far").wait_for()  # at least one learner per teacher is done
+    page.locator('[data-testid="stStatusWidget"] button', has_text="Stop").click()
+    _idle(page)
+    assert page.get_by_text("So far").count() == 1  # what was done stays on the page
+    page.get_by_role("slider").nth(0).press("Home")  # the page answers the next click
+    page.get_by_text("Stopped early").wait_for()
+    _idle(page)
+    assert page.get_by_role("button", name="Run the class").is_enabled()
+    assert page.get_by_role("button", name="Stop the run").count() == 0
+
