@@ -26,7 +26,11 @@ DEFAULT_TEACHERS = ["random", "fixed-order", "mastery-threshold"]
 
 
 def _env_parameters(env_id: str) -> set[str]:
+    """The keyword arguments the environment takes (its config's fields, or its signature)."""
     creator = load_env_creator(gym.spec(env_id).entry_point)
+    config = getattr(getattr(creator, "core", None), "config_class", None)
+    if config is not None:
+        return {f.name for f in dataclasses.fields(config)}
     return set(inspect.signature(creator).parameters)
 
 

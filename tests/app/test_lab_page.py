@@ -49,7 +49,9 @@ def test_names_and_descriptions_come_from_the_registries(open_page):
     teachers = at.multiselect[0].options
     assert "Mastery threshold" in teachers and "mastery-threshold" not in teachers
     captions = " ".join(c.value for c in at.caption)
-    assert "edusim/" not in captions and "bkt" not in captions.lower().split()
+    assert "edusim/" not in captions and " bkt " not in captions
+    models = at.selectbox[1].options  # the Tutor environment lets one choose the learner
+    assert "BKT" in models and "bkt" not in models
 
 
 def test_without_teachers_the_button_is_disabled_and_says_why(open_page):
