@@ -236,12 +236,16 @@ st.title("Curriculum lab")
 st.markdown("Compare teaching strategies on a simulated class. Every teacher meets the same "
             "simulated learners, so differences come from the teaching, not from luck.")
 # A run goes on one learner per script run. A script run that is not its continuation (the
-# Stop button, any changed setting, or Streamlit's own Stop and then any click) ends it, and
-# the results so far are kept and shown.
+# Stop button, a changed setting, or Streamlit's own Stop and then a click) ends it, and the
+# results so far are kept and shown.
 carry_on = st.session_state.pop("lab_continue", False)
-if "lab_run" in st.session_state and (not carry_on or st.session_state.get("lab_stop")):
-    _finish(stopped=True)
 env_id, env_kwargs, teachers, class_size = _choices()
+run = st.session_state.get("lab_run")
+if run is not None and (
+    not carry_on or st.session_state.get("lab_stop")
+    or (run["config"], run["env_kwargs"]) != ((env_id, teachers, class_size), env_kwargs)
+):  # a Stop, or a setting changed since the run began (a click that followed a Stop)
+    _finish(stopped=True)
 why = None if teachers else "Choose at least one teacher to compare."
 if st.button("Run the class", type="primary", disabled=why is not None, help=why):
     st.session_state.pop("lab_result", None)
