@@ -68,11 +68,12 @@ def duckdb_write_only(
     ``interactions`` table of a fresh database file. Returns (rows, seconds).
     """
     from edusim.data.csv_fast_path import read_blobs
+    from edusim.data.dbfile import open_duckdb
     from edusim.data.ednet import EdNetKT1Loader
-    from edusim.data.ingest import batches, create_tables
-    from edusim.data.loader_base import open_duckdb
+    from edusim.data.ingest import batches
     from edusim.data.schema import CANONICAL_COLUMNS
     from edusim.data.sources import open_sources
+    from edusim.data.store_tables import create_tables
 
     loader = EdNetKT1Loader(contents=contents)
     con = open_duckdb(db)

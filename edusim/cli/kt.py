@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import math
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -16,6 +17,7 @@ from rich.table import Table
 __all__ = ["register", "kt_app"]
 
 console = Console()
+err_console = Console(stderr=True)
 
 kt_app = typer.Typer(
     name="kt",
@@ -67,9 +69,32 @@ def _progress_callback(progress: Progress):
                             description=f"epoch {event.epoch + 1}  loss {event.loss:.4f}")
         else:
             progress.console.log(f"epoch {event.epoch + 1}: loss {event.loss:.4f}, "
-                                 f"valid AUC {event.valid_auc:.4f}")
+                                 f"valid AUC {_number(event.valid_auc)}")
 
     return callback
+
+
+def _number(value) -> str:
+    """A metric for people: four decimals, or ``undefined`` (AUC with one class only)."""
+    if value is None or (isinstance(value, float) and not math.isfinite(value)):
+        return "undefined"
+    return f"{value:.4f}" if isinstance(value, float) else str(value)
+
+
+def _check_settings(threads: int | None, device: str) -> None:
+    """Refuse bad settings before any data is read (one line, naming the option)."""
+    from edusim.kt.device import resolve_device
+
+    if threads is not None and threads < 1:
+        raise ValueError(f"--threads must be at least 1, got {threads}")
+    resolve_device(device)
+
+
+def _undefined_note(report: dict) -> None:
+    auc = report.get("test_auc")
+    if auc is None or not math.isfinite(auc):
+        err_console.print("note: test AUC is undefined (every test answer is in one class: "
+                          "all right or all wrong); metrics.json says null", markup=False)
 
 
 def _spec(model: str, level: str, params: list[str], restarts: int, forgetting: bool,
@@ -125,9 +150,10 @@ def fit_command(
     from edusim.data import split_learners
     from edusim.kt import evaluate_model, fit, save_model
     from edusim.kt.device import resolve_device
-    from edusim.kt.io import atomic_write_text
+    from edusim.kt.io import write_json
 
     with _errors():
+        _check_settings(threads, device)
         if threads:
             torch.set_num_threads(threads)
         spec = _spec(model, level, param, restarts, forgetting, epochs, window, batch_size,
@@ -154,7 +180,8 @@ def fit_command(
             "train_rows": int(len(frame)), "test_source": test_source,
             "history": list(getattr(fitted, "history", ())),
         }
-        atomic_write_text(json.dumps(report, indent=2) + "\n", out / "metrics.json")
+        write_json(report, out / "metrics.json")
+    _undefined_note(report)
     _print_metrics(report)
 
 
@@ -162,8 +189,7 @@ def _print_metrics(report: dict) -> None:
     table = Table("metric", "value")
     for key in ("test_auc", "test_rmse", "test_accuracy", "test_log_loss", "test_n",
                 "fit_seconds", "device"):
-        value = report[key]
-        table.add_row(key, f"{value:.4f}" if isinstance(value, float) else str(value))
+        table.add_row(key, _number(report[key]))
     console.print(table)
 
 
@@ -177,16 +203,18 @@ def eval_command(
 ) -> None:
     """Score a fitted model on interaction data (AUC, accuracy, RMSE, log-loss)."""
     from edusim.kt import evaluate_model, load_model
-    from edusim.kt.io import atomic_write_text
+    from edusim.kt.io import write_json
 
     with _errors():
+        _check_settings(None, device)
         metrics = evaluate_model(load_model(model_file), _read(data, format), device=device)
         report = metrics.to_dict("test_")
         if out is not None:
-            atomic_write_text(json.dumps(report, indent=2) + "\n", out)
+            write_json(report, out)
+    _undefined_note(report)
     table = Table("metric", "value")
     for key, value in report.items():
-        table.add_row(key, f"{value:.4f}" if isinstance(value, float) else str(value))
+        table.add_row(key, _number(value))
     console.print(table)
 
 
@@ -210,6 +238,7 @@ def cv_command(
     from edusim.kt.io import atomic_write_text
 
     with _errors():
+        _check_settings(None, device)
         spec = _spec(model, level, param, 1, False, epochs, window, 64, 1e-3, 3, seed, device,
                      stride)
         table = cross_validate(spec, _read(data, format), folds=folds, seed=seed)
@@ -217,7 +246,7 @@ def cv_command(
             atomic_write_text(table.to_csv(index=False), out)
     view = Table(*table.columns)
     for row in [*table.itertuples(index=False), ("mean", *table.mean().iloc[1:])]:
-        view.add_row(*(f"{v:.4f}" if isinstance(v, float) else str(v) for v in row))
+        view.add_row(*(_number(v) for v in row))
     console.print(view)
 
 

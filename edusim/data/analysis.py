@@ -35,7 +35,7 @@ import networkx as nx
 import pandas as pd
 
 from edusim.curriculum import SkillGraph
-from edusim.data.loader_base import open_duckdb
+from edusim.data.dbfile import open_duckdb
 from edusim.data.store import Store
 
 __all__ = [
@@ -70,10 +70,10 @@ def connect(source: Source) -> Iterator[duckdb.DuckDBPyConnection]:
                     "elapsed_ms::BIGINT AS elapsed_ms FROM _frame")
         con.execute("CREATE TEMP TABLE skills (skill_id VARCHAR, name VARCHAR)")
     else:
-        path = source.path if isinstance(source, Store) else Path(source)
-        if not path.exists():
-            raise FileNotFoundError(f"no edusim store at {path}")
-        con = open_duckdb(path, read_only=True)
+        store = source if isinstance(source, Store) else Store(Path(source))
+        with store.connect() as con:
+            yield con
+        return
     try:
         yield con
     finally:

@@ -34,6 +34,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
+from edusim.data import bounds
 from edusim.data.sources import SourceFile
 
 __all__ = [
@@ -69,8 +70,12 @@ class Joined:
         return np.repeat(np.arange(len(self.counts), dtype=np.int32), self.counts)
 
 
-def read_blobs(files: Sequence[SourceFile]) -> list[bytes]:
-    """The bytes of each file."""
+def read_blobs(files: Sequence[SourceFile]) -> list[bytes] | None:
+    """The bytes of each file, or ``None`` when one is larger than
+    :data:`~edusim.data.bounds.MAX_BLOB_BYTES` (such files are never read whole: they are
+    hashed in chunks and staged, and DuckDB streams them)."""
+    if any(f.path.stat().st_size > bounds.MAX_BLOB_BYTES for f in files):
+        return None
     blobs = []
     for file in files:
         with open(file.path, "rb") as handle:

@@ -160,7 +160,8 @@ class CsvLoader(Loader):
             casts[cols["elapsed_ms"]] = "DOUBLE"
         cast_columns(con, _RAW, casts, mode, issues)
         self._check_correct(con, mode, issues)
-        con.execute(f"INSERT INTO {STAGE} {self._select()}")
+        params = {"separator": spec.skill_separator} if spec.skill_separator else None
+        con.execute(f"INSERT INTO {STAGE} {self._select()}", params)
         if spec.skill_name:
             self._skill_names(con)
         return issues
@@ -186,9 +187,8 @@ class CsvLoader(Loader):
         if "skill_ids" not in cols:
             skills = f"[{col('item_id')}]"
         elif spec.skill_separator:
-            sep = spec.skill_separator.replace("'", "''")
             skills = (f"list_filter(list_transform(string_split(coalesce({col('skill_ids')}, ''),"
-                      f" '{sep}'), lambda s: trim(s)), lambda s: s <> '')")
+                      " $separator), lambda s: trim(s)), lambda s: s <> '')")
         else:
             skills = (f"CASE WHEN trim(coalesce({col('skill_ids')}, '')) = '' THEN []::VARCHAR[] "
                       f"ELSE [trim({col('skill_ids')})] END")

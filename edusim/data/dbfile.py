@@ -1,4 +1,10 @@
-"""The database file of a store: one writer at a time, and all-or-nothing replacement.
+"""The database file of a store: safe connections, one writer at a time, all-or-nothing.
+
+Every DuckDB connection edusim opens comes from :func:`open_duckdb`: settings are passed as
+values (never pasted into SQL), DuckDB may not install or load extensions (a ``.sqlite``
+file, an ``https://`` path or a ``read_json`` never fetches code), and the configuration is
+locked. A file that is not a usable database (a text file, a folder, a database another
+program holds open) raises :class:`StoreError` naming the path and the reason.
 
 Example:
     >>> import tempfile, pathlib
@@ -7,26 +13,97 @@ Example:
     ...     _ = work.write_bytes(b"new")
     >>> path.read_bytes()
     b'new'
+    >>> open_duckdb(path)  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    edusim.data.dbfile.StoreError: ...db.duckdb: not a DuckDB database file
 """
 
 from __future__ import annotations
 
 import contextlib
 import fcntl
+import glob
 import os
+import re
 import shutil
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
-from edusim.data.loader_base import open_duckdb
+import duckdb
 
-__all__ = ["exclusive", "atomic_copy"]
+from edusim.data.bounds import clip
+
+__all__ = ["StoreError", "open_duckdb", "check_memory_limit", "exclusive", "atomic_copy"]
+
+#: Settings of every connection: no extension is ever installed or loaded behind our back.
+_SETTINGS = {
+    "autoinstall_known_extensions": False,
+    "autoload_known_extensions": False,
+    "allow_community_extensions": False,
+}
+_MEMORY = re.compile(r"\d+(\.\d+)?\s*(B|KB|MB|GB|TB|KiB|MiB|GiB|TiB)", re.IGNORECASE)
+
+
+class StoreError(ValueError):
+    """A database file that cannot be used as (or is not) an edusim store."""
+
+
+def check_memory_limit(limit: str) -> str:
+    """``limit`` if it reads as a DuckDB memory size (``512MB``, ``2GiB``), else ``ValueError``.
+
+    Example:
+        >>> check_memory_limit("1GB'; --")
+        Traceback (most recent call last):
+        ...
+        ValueError: memory_limit must be a size such as '512MB' or '2GiB', got "1GB'; --"
+    """
+    if not isinstance(limit, str) or not _MEMORY.fullmatch(limit.strip()):
+        raise ValueError(f"memory_limit must be a size such as '512MB' or '2GiB', got {limit!r}")
+    return limit.strip()
+
+
+def open_duckdb(path: str | os.PathLike = ":memory:", read_only: bool = False,
+                memory_limit: str | None = None) -> duckdb.DuckDBPyConnection:
+    """A DuckDB connection with safe settings (see the module docstring), progress bar off.
+
+    Raises:
+        StoreError: When ``path`` is a folder, not a DuckDB file, or held by another program.
+        ValueError: For a ``memory_limit`` that is not a size.
+    """
+    config: dict[str, object] = dict(_SETTINGS)
+    if memory_limit is not None:
+        config["memory_limit"] = check_memory_limit(memory_limit)
+    where = str(path)
+    if where != ":memory:" and Path(where).is_dir():
+        raise StoreError(f"{where}: is a folder, not a database file")
+    try:
+        con = duckdb.connect(where, read_only=read_only, config=config)
+    except duckdb.Error as exc:
+        raise StoreError(_explain(where, exc)) from None
+    con.execute("SET enable_progress_bar = false")
+    con.execute("SET lock_configuration = true")
+    return con
+
+
+def _explain(path: str, exc: duckdb.Error) -> str:
+    text = str(exc)
+    if "Could not set lock" in text:
+        holder = re.search(r"held in (.*?)(?:\.|$)", text)
+        who = f" ({clip(holder.group(1), 120)})" if holder else ""
+        return f"{path}: in use by another program{who}; close it and try again"
+    if "not a valid DuckDB database" in text or "xtension" in text:
+        return f"{path}: not a DuckDB database file"
+    return f"{path}: cannot open as a DuckDB database: {clip(text.splitlines()[0])}"
 
 
 @contextlib.contextmanager
 def exclusive(path: Path) -> Iterator[None]:
     """Hold an exclusive lock on ``.<name>.lock`` beside ``path`` (one ingest at a time).
+
+    Give the resolved path (symbolic links followed), so that every route to one database
+    takes the same lock.
 
     Raises:
         BlockingIOError: When another process is ingesting into the same store.
@@ -43,10 +120,20 @@ def exclusive(path: Path) -> Iterator[None]:
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
+def _temp_pattern(path: Path) -> str:
+    return str(path.with_name(f".{glob.escape(path.name)}-*.tmp"))
+
+
 @contextlib.contextmanager
 def atomic_copy(path: Path) -> Iterator[Path]:
-    """A temporary copy of the database next to ``path``; it replaces ``path`` on success."""
+    """A temporary copy of the database next to ``path``; it replaces ``path`` on success.
+
+    Call it under :func:`exclusive`: copies left by an ingest that was killed (they match
+    ``.<name>-*.tmp`` and ``.tmp.wal``, and no other ingest can be running) are removed first.
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
+    for stale in glob.glob(_temp_pattern(path)) + glob.glob(_temp_pattern(path) + ".wal"):
+        Path(stale).unlink(missing_ok=True)
     fd, tmp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}-", suffix=".tmp")
     os.close(fd)
     tmp = Path(tmp_name)

@@ -29,12 +29,21 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute  # noqa: F401  (registers pa.compute)
 
+from edusim.data.bounds import LineTooLong, bounded_lines
 from edusim.data.csv_staging import collect
 from edusim.data.loader_base import SKILLS, STAGE, Loader, create_catalog
-from edusim.data.schema import ErrorMode, Issue
+from edusim.data.schema import DataError, ErrorMode, Issue
 from edusim.data.sources import SourceFile
 
 __all__ = ["DktLoader", "parse_dkt"]
+
+
+class _Problem(Exception):
+    """A problem that makes a whole file unreadable (carries its :class:`Issue`)."""
+
+    def __init__(self, *fields) -> None:
+        self.issue = Issue(*fields)
+        super().__init__(str(self.issue))
 
 
 def parse_dkt(path: Path, key: str, mode: ErrorMode) -> tuple[pa.Table, list[Issue]]:
@@ -47,9 +56,9 @@ def parse_dkt(path: Path, key: str, mode: ErrorMode) -> tuple[pa.Table, list[Iss
         DataError: In strict mode, on the first bad sequences, naming the file and line.
     """
     try:
-        lines = Path(path).read_text(encoding="utf-8").splitlines()
-    except UnicodeDecodeError as exc:
-        issue = Issue(key, "encoding", f"not UTF-8 at byte {exc.start}")
+        lines = _read_lines(path, key)
+    except _Problem as problem:
+        issue = problem.issue
         collect([], [issue], mode)
         return _table(np.zeros(0, np.int64), [], [], np.zeros(0, np.int64)), [issue]
     while lines and not lines[-1].strip():
@@ -79,6 +88,23 @@ def parse_dkt(path: Path, key: str, mode: ErrorMode) -> tuple[pa.Table, list[Iss
     starts = np.cumsum(lengths) - lengths
     positions = np.arange(len(users), dtype=np.int64) - np.repeat(starts, lengths)
     return _table(users, skill_values, answer_values, positions), issues
+
+
+def _read_lines(path: Path, key: str) -> list[str]:
+    """The file's lines as text, read by the bounded reader; a problem raises its Issue."""
+    lines = []
+    with open(path, "rb") as handle:
+        try:
+            for number, raw in enumerate(bounded_lines(handle, key), start=1):
+                try:
+                    lines.append(raw.decode("utf-8").rstrip("\r\n"))
+                except UnicodeDecodeError as exc:
+                    raise _Problem(key, "encoding", f"not UTF-8 at byte {exc.start} of the line",
+                                   number) from None
+        except LineTooLong as exc:
+            raise _Problem(key, "line too long", f"longer than {exc.limit:,} bytes",
+                           exc.line) from None
+    return lines
 
 
 def _check(count: str, skills: str, answers: str) -> tuple[str, str, int] | None:
@@ -128,7 +154,12 @@ class DktLoader(Loader):
         create_catalog(con)
         if self.skill_names is not None:
             pairs = []
-            for line in Path(self.skill_names).read_text(encoding="utf-8").splitlines():
+            names = str(self.skill_names)
+            try:
+                text = _read_lines(Path(self.skill_names), names)
+            except _Problem as problem:
+                raise DataError([problem.issue]) from None
+            for line in text:
                 if line.strip():
                     skill, _, name = line.partition("\t")
                     pairs.append((skill.strip(), name.strip()))

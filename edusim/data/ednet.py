@@ -208,6 +208,7 @@ class EdNetKT1Loader(_EdNetLoader):
         times, rows = raw.column("timestamp").to_numpy(), joined.file_index
         if (
             np.any(question < 0)
+            or np.any(times < 0)
             or not in_time_order(times, rows)
             or repeats_within_files(times, question, rows)
         ):

@@ -19,6 +19,7 @@ from pathlib import Path
 
 import numpy as np
 import pyarrow as pa
+import pyarrow.parquet as pq
 
 from edusim.atomic import atomic_path
 from edusim.data.schema import CANONICAL_COLUMNS
@@ -59,9 +60,9 @@ def write_split(
             with atomic_path(target) as tmp:
                 con.execute(
                     f"COPY (SELECT {columns} FROM interactions i JOIN _parts p USING (user_id) "
-                    f"WHERE p.part = {index} ORDER BY i.user_id, i.timestamp, i.file, i.line) "
-                    f"TO '{tmp}' (FORMAT parquet)"
+                    "WHERE p.part = ? ORDER BY i.user_id, i.timestamp, i.file, i.line) "
+                    "TO ? (FORMAT parquet)", [index, str(tmp)],
                 )
-                rows = con.execute(f"SELECT count(*) FROM read_parquet('{tmp}')").fetchall()[0][0]
+                rows = pq.read_metadata(tmp).num_rows
             written[name] = (target, int(rows))
     return written

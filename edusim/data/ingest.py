@@ -6,6 +6,8 @@ memory is bounded by a batch, not by the input):
 1. the files' bytes are read (the next batch is read and hashed in a background thread while
    this one is parsed and written) and hashed; a file whose content hash is the one the store
    holds is left alone;
+   (a file over :data:`~edusim.data.bounds.MAX_BLOB_BYTES` is hashed in chunks and its batch
+   staged, so no file is ever held in memory whole);
 2. the loader's fast path (:meth:`Loader.fast_batch`) turns a clean batch straight into Arrow;
    anything else is staged in DuckDB, where every problem is found and reported (or dropped,
    in skip mode);
@@ -18,7 +20,7 @@ from __future__ import annotations
 
 import hashlib
 import os
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
@@ -30,20 +32,18 @@ from edusim.data.csv_fast_path import read_blobs
 from edusim.data.loader_base import (
     EVENT_COLUMNS,
     EVENTS,
-    ITEM_COLUMNS,
     ITEMS,
-    SKILL_COLUMNS,
     SKILLS,
     STAGE,
     Loader,
-    check_duplicates,
-    create_stage,
     derive_catalog,
+    stage_checked,
 )
-from edusim.data.schema import CANONICAL_COLUMNS, SQL_COLUMNS, DataError, ErrorMode, Issue
+from edusim.data.schema import CANONICAL_COLUMNS, DataError, ErrorMode, Issue
 from edusim.data.sources import SourceFile
+from edusim.data.store_tables import create_tables
 
-__all__ = ["FileRecord", "IngestResult", "run_ingest", "create_tables", "batches", "digest"]
+__all__ = ["FileRecord", "IngestResult", "run_ingest", "batches", "digest"]
 
 Progress = Callable[[int, int], None]
 _FAST, _PER_FILE = "_fast_rows", "_per_file"
@@ -56,6 +56,11 @@ class FileRecord:
     fingerprint: str
     size: int | None = None
     mtime_ns: int | None = None
+
+    @property
+    def format(self) -> str:
+        """The format the file was ingested as (the fingerprint is ``format:hash``)."""
+        return self.fingerprint.partition(":")[0]
 
     def same_stat(self, fingerprint_prefix: str, stat: os.stat_result) -> bool:
         """Whether the file looks untouched: same format, size and modification time."""
@@ -78,28 +83,25 @@ class IngestResult:
 
 
 def digest(data: bytes) -> str:
-    """The content hash of a file's bytes."""
+    """The content hash of a file's bytes.
+
+    Example:
+        >>> import tempfile, pathlib
+        >>> path = pathlib.Path(tempfile.mkdtemp()) / "f"
+        >>> _ = path.write_bytes(b"x" * 3_000_000)
+        >>> digest(b"x" * 3_000_000) == digest_file(path)
+        True
+    """
     return hashlib.blake2b(data, digest_size=16).hexdigest()
 
 
-def _ddl(name: str, columns: dict[str, str], extra: str = "") -> str:
-    body = ", ".join(f'"{c}" {t}' for c, t in columns.items())
-    return f"CREATE TABLE IF NOT EXISTS {name} ({body}{extra})"
-
-
-def create_tables(con: duckdb.DuckDBPyConnection) -> None:
-    """Create the store's tables if missing (and add columns newer versions use)."""
-    con.execute(_ddl("interactions", SQL_COLUMNS, ", file VARCHAR, line BIGINT"))
-    con.execute(_ddl("events", EVENT_COLUMNS, ", file VARCHAR"))
-    con.execute(_ddl("items", ITEM_COLUMNS))
-    con.execute(_ddl("skills", SKILL_COLUMNS))
-    con.execute(
-        "CREATE TABLE IF NOT EXISTS files (key VARCHAR PRIMARY KEY, format VARCHAR, "
-        "fingerprint VARCHAR, rows BIGINT, ingested_at TIMESTAMP DEFAULT current_timestamp)"
-    )
-    for column in ("size", "mtime_ns"):
-        con.execute(f"ALTER TABLE files ADD COLUMN IF NOT EXISTS {column} BIGINT")
-    con.execute("CREATE TABLE IF NOT EXISTS learners (user_id VARCHAR, file VARCHAR)")
+def digest_file(path: os.PathLike) -> str:
+    """:func:`digest` of a file's bytes, read in chunks (memory: one chunk)."""
+    hasher = hashlib.blake2b(digest_size=16)
+    with open(path, "rb") as handle:
+        while chunk := handle.read(1 << 20):
+            hasher.update(chunk)
+    return hasher.hexdigest()
 
 
 def batches(files: list[SourceFile], max_files: int, max_bytes: int
@@ -141,12 +143,16 @@ def _prepared(
     """
 
     def prepare(group: list[SourceFile]) -> _Batch:
-        blobs = read_blobs(group)
-        prints = {f.key: f"{loader.format}:{digest(b)}" for f, b in zip(group, blobs, strict=True)}
+        whole = read_blobs(group)
+        blobs = whole if whole is not None else [None] * len(group)
+        prints = {
+            f.key: f"{loader.format}:{digest(b) if b is not None else digest_file(f.path)}"
+            for f, b in zip(group, blobs, strict=True)
+        }
         fresh = [known.get(f.key, _NONE).fingerprint != prints[f.key] for f in group]
         changed = [f for f, new in zip(group, fresh, strict=True) if new]
         rows = None
-        if context is not None and changed:
+        if context is not None and changed and whole is not None:
             blobs = [b for b, new in zip(blobs, fresh, strict=True) if new]
             rows = loader.fast_batch(context, changed, blobs)
         return _Batch(group, prints, changed, rows)
@@ -199,22 +205,10 @@ def run_ingest(
     return result
 
 
-def _stage(con: duckdb.DuckDBPyConnection, loader: Loader, batch: Sequence[SourceFile],
-           mode: ErrorMode, issues: list[Issue]) -> None:
-    create_stage(con)
-    try:
-        issues.extend(loader.stage(con, batch, mode))
-    except duckdb.Error as exc:
-        keys = ", ".join(f.key for f in batch[:3]) + (" ..." if len(batch) > 3 else "")
-        raise DataError([Issue(keys, "read error", str(exc).splitlines()[0])]) from exc
-    if not loader.unique_times:
-        check_duplicates(con, mode, issues)
-    _check_user_clash(con, mode, issues)
-
-
 def _commit_staged(con: duckdb.DuckDBPyConnection, loader: Loader, batch: list[SourceFile],
                    prints: dict[str, str], mode: ErrorMode, issues: list[Issue]) -> int:
-    _stage(con, loader, batch, mode, issues)
+    stage_checked(con, loader, batch, mode, issues)
+    _check_user_clash(con, mode, issues)
     per_file = con.sql(
         f"SELECT user_id, _source, count(*) AS n FROM {STAGE} GROUP BY ALL"
     ).to_arrow_table()

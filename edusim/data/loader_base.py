@@ -9,7 +9,6 @@ merges them into a database file. One SQL path serves both.
 
 from __future__ import annotations
 
-import os
 from abc import ABC, abstractmethod
 from collections.abc import Sequence
 from typing import Any, ClassVar
@@ -18,7 +17,7 @@ import duckdb
 import pyarrow as pa
 
 from edusim.data.csv_staging import collect, drop_rows
-from edusim.data.schema import SQL_COLUMNS, ErrorMode, Issue
+from edusim.data.schema import SQL_COLUMNS, DataError, ErrorMode, Issue
 from edusim.data.sources import SourceFile
 
 __all__ = [
@@ -31,8 +30,9 @@ __all__ = [
     "ITEM_COLUMNS",
     "SKILL_COLUMNS",
     "create_stage",
-    "open_duckdb",
     "check_duplicates",
+    "stage_checked",
+    "check_times",
     "derive_catalog",
 ]
 
@@ -61,14 +61,6 @@ SKILL_COLUMNS: dict[str, str] = {"skill_id": "VARCHAR", "name": "VARCHAR"}
 
 def _ddl(columns: dict[str, str]) -> str:
     return ", ".join(f'"{name}" {sql_type}' for name, sql_type in columns.items())
-
-
-def open_duckdb(path: str | os.PathLike = ":memory:", read_only: bool = False
-                ) -> duckdb.DuckDBPyConnection:
-    """A DuckDB connection with its terminal progress bar off (library code never prints)."""
-    con = duckdb.connect(str(path), read_only=read_only)
-    con.execute("SET enable_progress_bar = false")
-    return con
 
 
 def create_stage(con: duckdb.DuckDBPyConnection) -> None:
@@ -147,6 +139,36 @@ class Loader(ABC):
         Returns the problems found; in strict mode problems raise
         :class:`edusim.data.DataError` instead.
         """
+
+
+def stage_checked(con: duckdb.DuckDBPyConnection, loader: Loader, files: Sequence[SourceFile],
+                  mode: ErrorMode, issues: list[Issue]) -> None:
+    """Stage ``files`` with ``loader`` into fresh staging tables, then run the checks every
+    staged batch gets whatever its format (times, then repeats).
+
+    A DuckDB failure while staging becomes a :class:`DataError` naming the files.
+    """
+    create_stage(con)
+    try:
+        issues.extend(loader.stage(con, files, mode))
+    except duckdb.Error as exc:
+        keys = ", ".join(f.key for f in files[:3]) + (" ..." if len(files) > 3 else "")
+        first = (str(exc).splitlines() or [""])[0]
+        raise DataError([Issue(keys, "read error", first)]) from None
+    check_times(con, mode, issues)
+    if not loader.unique_times:
+        check_duplicates(con, mode, issues)
+
+
+def check_times(con: duckdb.DuckDBPyConnection, mode: ErrorMode, issues: list[Issue]) -> None:
+    """Report (and in skip mode drop) rows with a negative timestamp (before 1970, or a
+    negative ordinal): no source writes those, so they are corrupt."""
+    bad = f"SELECT _source, _rn, timestamp FROM {STAGE} WHERE timestamp < 0"
+    found = con.execute(bad + " ORDER BY _source, _rn").fetchall()
+    collect(issues, [Issue(src, "negative time", f"timestamp {ts} is negative", int(rn) + 1,
+                           "timestamp") for src, rn, ts in found], mode)
+    if found:
+        drop_rows(con, STAGE, bad)
 
 
 def check_duplicates(con: duckdb.DuckDBPyConnection, mode: ErrorMode, issues: list[Issue]) -> None:

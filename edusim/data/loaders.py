@@ -18,15 +18,14 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from edusim.data.csv_fast_path import read_blobs
+from edusim.data.dbfile import open_duckdb
 from edusim.data.loader_base import (
     STAGE,
     Loader,
-    check_duplicates,
-    create_stage,
-    open_duckdb,
+    stage_checked,
 )
 from edusim.data.schema import CANONICAL_COLUMNS, DataError, ErrorMode, Issue, from_arrow
-from edusim.data.sources import open_sources
+from edusim.data.sources import as_paths, open_sources
 from edusim.registry import Entry, Registry
 
 __all__ = ["LOADERS", "LoadReport", "formats", "make_loader", "load", "load_with_report"]
@@ -113,7 +112,7 @@ def load_with_report(
     """Like :func:`load`, and also return the :class:`LoadReport` (skipped problems)."""
     mode = ErrorMode(errors)
     loader = make_loader(format, **_options(contents, options))
-    paths = [path] if isinstance(path, (str, os.PathLike)) else list(path)
+    paths = as_paths(path)
     with open_sources(paths) as files:
         if not files:
             raise DataError([Issue(", ".join(map(str, paths)), "no files", "no data files found")])
@@ -134,13 +133,11 @@ def _through_duckdb(loader: Loader, files: list, mode: ErrorMode
     try:
         issues = list(loader.catalog(con))
         context = loader.fast_context(con)
-        fast = None if context is None else loader.fast_batch(context, files, read_blobs(files))
+        blobs = None if context is None else read_blobs(files)
+        fast = None if blobs is None else loader.fast_batch(context, files, blobs)
         if fast is not None:
             return _sorted_canonical(fast), issues
-        create_stage(con)
-        issues.extend(loader.stage(con, files, mode))
-        if not loader.unique_times:
-            check_duplicates(con, mode, issues)
+        stage_checked(con, loader, files, mode, issues)
         columns = ", ".join(f'"{c}"' for c in CANONICAL_COLUMNS)
         table = con.sql(
             f"SELECT {columns} FROM {STAGE} ORDER BY user_id, timestamp, _source, _rn"

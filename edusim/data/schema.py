@@ -38,6 +38,8 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
+from edusim.data.bounds import MAX_QUOTE_CHARS, clip
+
 __all__ = [
     "REQUIRED_COLUMNS",
     "OPTIONAL_COLUMNS",
@@ -107,6 +109,9 @@ class Issue:
         message: What is wrong, in words.
         line: 1-based line in the file (header is line 1), when known.
         field: The column concerned, when known.
+
+    A message or field quoting the input is cut to a few hundred characters, so that no
+    input can make an error message large.
     """
 
     source: str
@@ -114,6 +119,11 @@ class Issue:
     message: str
     line: int | None = None
     field: str | None = None
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "message", clip(str(self.message), 2 * MAX_QUOTE_CHARS))
+        if self.field is not None:
+            object.__setattr__(self, "field", clip(str(self.field)))
 
     def __str__(self) -> str:
         where = self.source + (f", line {self.line}" if self.line is not None else "")

@@ -42,14 +42,14 @@ import duckdb
 import pandas as pd
 
 from edusim.atomic import atomic_path
-from edusim.data.dbfile import atomic_copy, exclusive
+from edusim.data.dbfile import StoreError, atomic_copy, check_memory_limit, exclusive, open_duckdb
 from edusim.data.ingest import FileRecord, batches, run_ingest
-from edusim.data.loader_base import open_duckdb
 from edusim.data.loaders import make_loader
 from edusim.data.schema import CANONICAL_COLUMNS, DataError, ErrorMode, Issue, from_arrow
-from edusim.data.sources import open_sources
+from edusim.data.sources import SourceFile, as_paths, open_sources
+from edusim.data.store_tables import check_store, table_names
 
-__all__ = ["Store", "IngestReport", "read_store", "TABLES"]
+__all__ = ["Store", "StoreError", "IngestReport", "read_store", "TABLES"]
 
 TABLES: tuple[str, ...] = ("interactions", "items", "skills", "events")
 Progress = Callable[[int, int], None]
@@ -86,7 +86,7 @@ class Store:
 
     def __init__(self, path: str | os.PathLike, memory_limit: str = "512MB") -> None:
         self.path = Path(path)
-        self.memory_limit = memory_limit
+        self.memory_limit = check_memory_limit(memory_limit)
 
     def __repr__(self) -> str:
         return f"Store({str(self.path)!r})"
@@ -97,11 +97,15 @@ class Store:
 
         Raises:
             FileNotFoundError: When the database does not exist yet (read-only).
+            StoreError: When the file is not a DuckDB database, is held by another program,
+                or (read-only) lacks a store's tables.
         """
         if read_only and not self.path.exists():
             raise FileNotFoundError(f"no edusim store at {self.path} (ingest data first)")
         con = open_duckdb(self.path, read_only=read_only)
         try:
+            if read_only:
+                check_store(con, self.path)
             yield con
         finally:
             con.close()
@@ -128,7 +132,7 @@ class Store:
     # -- ingest ------------------------------------------------------------------------
     def ingest(
         self,
-        paths: Sequence[str | os.PathLike],
+        paths: str | os.PathLike | Sequence[str | os.PathLike],
         format: str,
         *,
         contents: str | os.PathLike | None = None,
@@ -142,7 +146,7 @@ class Store:
         """Add the files under ``paths`` (files, folders, globs, zip/tar) to the store.
 
         Args:
-            paths: Inputs, as for :func:`edusim.data.load`.
+            paths: One input or a list of them, as for :func:`edusim.data.load`.
             format: One of :func:`edusim.data.formats`.
             contents: EdNet contents folder (``ednet-*`` formats).
             errors: ``strict`` (any problem aborts; the store is unchanged) or ``skip``.
@@ -161,19 +165,21 @@ class Store:
         """
         mode = ErrorMode(errors)
         loader = make_loader(format, **({**options, "contents": contents} if contents else options))
-        with exclusive(self.path), open_sources(paths) as files:
+        paths = as_paths(paths)
+        target = self.path.resolve()  # through a link: the file it names, and its lock
+        with exclusive(target), open_sources(paths) as files:
             if not files:
                 raise DataError([Issue(", ".join(map(str, paths)), "no files", "nothing to read")])
-            known = self._known_files()
+            known = _known_files(target)
+            files, issues = _same_format(files, known, format, mode)
             todo = [f for f in files if check_content or f.key not in known
                     or not known[f.key].same_stat(f"{format}:", f.path.stat())]
             if progress is not None:
                 progress(len(files) - len(todo), len(files))
-            if not todo and self.path.exists():
-                return IngestReport(len(files), 0, len(files), 0, 0)
-            with atomic_copy(self.path) as work:
-                con = open_duckdb(work)
-                con.execute(f"SET memory_limit = '{self.memory_limit}'")
+            if not todo and target.exists():
+                return IngestReport(len(files), 0, len(files), 0, 0, tuple(issues))
+            with atomic_copy(target) as work:
+                con = open_duckdb(work, memory_limit=self.memory_limit)
                 try:
                     result = run_ingest(con, loader, todo, known,
                                         batches(todo, batch_files, batch_bytes), mode, progress,
@@ -182,18 +188,7 @@ class Store:
                 finally:
                     con.close()
         return IngestReport(len(files), result.read, len(files) - result.read, result.replaced,
-                            result.rows, tuple(result.issues))
-
-    def _known_files(self) -> dict[str, FileRecord]:
-        if not self.path.exists():
-            return {}
-        with self.connect() as con:
-            columns = {row[0] for row in con.execute(
-                "SELECT column_name FROM duckdb_columns() WHERE table_name = 'files'"
-            ).fetchall()}
-            stat = "size, mtime_ns" if "mtime_ns" in columns else "NULL, NULL"
-            rows = con.execute(f"SELECT key, fingerprint, {stat} FROM files").fetchall()
-        return {key: FileRecord(*record) for key, *record in rows}
+                            result.rows, (*issues, *result.issues))
 
     # -- export ------------------------------------------------------------------------
     def export_parquet(self, out_dir: str | os.PathLike) -> list[Path]:
@@ -205,9 +200,51 @@ class Store:
             for table in TABLES:
                 target = out / f"{table}.parquet"
                 with atomic_path(target) as tmp:
-                    con.execute(f"COPY {table} TO '{tmp}' (FORMAT parquet)")
+                    con.execute(f"COPY {table} TO ? (FORMAT parquet)", [str(tmp)])
                 written.append(target)
         return written
+
+
+def _known_files(target: Path) -> dict[str, FileRecord]:
+    """The ``files`` table of the database at ``target`` (empty for a new or empty database).
+
+    Raises:
+        StoreError: When ``target`` is not a DuckDB database, is held by another program, or
+            has tables but is not a store (edusim never adds its tables to another database).
+    """
+    if not target.exists():
+        return {}
+    con = open_duckdb(target, read_only=True)
+    try:
+        if not table_names(con):
+            return {}
+        check_store(con, target)
+        columns = {row[0] for row in con.execute(
+            "SELECT column_name FROM duckdb_columns() WHERE table_name = 'files'"
+        ).fetchall()}
+        stat = "size, mtime_ns" if "mtime_ns" in columns else "NULL, NULL"
+        rows = con.execute(f"SELECT key, fingerprint, {stat} FROM files").fetchall()
+    finally:
+        con.close()
+    return {key: FileRecord(*record) for key, *record in rows}
+
+
+def _same_format(files: list[SourceFile], known: dict[str, FileRecord], format: str,
+                 mode: ErrorMode) -> tuple[list[SourceFile], list[Issue]]:
+    """A file is one format: one the store holds as another format is refused, never replaced.
+
+    A file's identity is its resolved source (:attr:`SourceFile.key`) and its format; only a
+    file with the same identity replaces earlier rows.
+    """
+    issues = [
+        Issue(f.key, "format clash", f"the store holds this file as {known[f.key].format!r}, "
+              f"not {format!r}; ingest it as {known[f.key].format!r} or into another store")
+        for f in files if f.key in known and known[f.key].format != format
+    ]
+    if issues and mode is ErrorMode.STRICT:
+        raise DataError(issues)
+    clashing = {issue.source for issue in issues}
+    return [f for f in files if f.key not in clashing], issues
 
 
 def read_store(db_path: str | os.PathLike, table: str = "interactions") -> pd.DataFrame:

@@ -10,6 +10,8 @@ Example:
 
 from __future__ import annotations
 
+import json
+import math
 import os
 import tempfile
 from pathlib import Path
@@ -17,7 +19,8 @@ from typing import Any
 
 import torch
 
-__all__ = ["atomic_save", "atomic_write_text", "load_file", "ModelFileError"]
+__all__ = ["atomic_save", "atomic_write_text", "write_json", "json_safe", "load_file",
+           "ModelFileError"]
 
 
 class ModelFileError(ValueError):
@@ -27,6 +30,28 @@ class ModelFileError(ValueError):
 def atomic_write_text(text: str, path: str | os.PathLike) -> None:
     """Write ``text`` (UTF-8) to ``path`` through a temporary file and a rename."""
     _atomic(lambda handle: handle.write(text.encode("utf-8")), Path(path))
+
+
+def json_safe(obj: Any) -> Any:
+    """``obj`` with every non-finite float (an undefined metric, ``nan``) made ``None``.
+
+    Example:
+        >>> json_safe({"auc": float("nan"), "history": [{"loss": 0.5, "auc": float("inf")}]})
+        {'auc': None, 'history': [{'loss': 0.5, 'auc': None}]}
+    """
+    if isinstance(obj, float):
+        return obj if math.isfinite(obj) else None
+    if isinstance(obj, dict):
+        return {k: json_safe(v) for k, v in obj.items()}
+    if isinstance(obj, (list, tuple)):
+        return [json_safe(v) for v in obj]
+    return obj
+
+
+def write_json(obj: Any, path: str | os.PathLike) -> None:
+    """Write ``obj`` as JSON (atomically): undefined numbers are ``null``, never bare ``NaN``
+    (which is not JSON)."""
+    atomic_write_text(json.dumps(json_safe(obj), indent=2, allow_nan=False) + "\n", path)
 
 
 def atomic_save(obj: Any, path: str | os.PathLike) -> None:

@@ -187,6 +187,10 @@ def fit_neural(
 ) -> FittedNeural:
     """Train the registered model ``kind`` on ``train``; keep the best validation-AUC weights.
 
+    When the validation AUC is undefined (all validation answers right, or all wrong), the
+    epoch with the lowest validation log-loss is kept and the history says ``valid_auc``
+    ``None``.
+
     Args:
         kind: Registered model name (``edusim.kt.registry.MODELS``).
         train: Training interactions.
@@ -223,8 +227,9 @@ def fit_neural(
     path = None if checkpoint_dir is None else Path(checkpoint_dir) / CHECKPOINT_NAME
     state = _resume(path, identity) if (resume and path is not None) else None
     if state is None:
-        state = {"epoch": 0, "best": None, "best_auc": -np.inf, "bad_epochs": 0, "history": []}
+        state = {"epoch": 0, "best": None, "best_score": -np.inf, "bad_epochs": 0, "history": []}
     else:
+        state.setdefault("best_score", state.get("best_auc", -np.inf))  # older checkpoints
         model.load_state_dict(state["model"])
         optimizer.load_state_dict(state["optimizer"])
         if state["scaler"]:
@@ -244,14 +249,16 @@ def fit_neural(
                 if callback:
                     callback(TrainEvent(EventKind.BATCH, epoch, b + 1, n_batches, loss))
         p_valid = predict_windows(model, valid, config.window, device, stride=config.stride)
-        auc = evaluate(valid.correct, p_valid).auc
-        improved = auc > state["best_auc"]
+        scores = evaluate(valid.correct, p_valid)
+        auc = scores.auc if np.isfinite(scores.auc) else None  # undefined: one class only
+        score = _selection_score(scores)
+        improved = score > state["best_score"]
         state = {
             "epoch": epoch + 1,
             "best": {k: v.detach().cpu().clone() for k, v in model.state_dict().items()}
             if improved
             else state["best"],
-            "best_auc": max(auc, state["best_auc"]),
+            "best_score": max(score, state["best_score"]),
             "bad_epochs": 0 if improved else state["bad_epochs"] + 1,
             "history": [*state["history"], {"epoch": epoch + 1, "loss": total / n_batches,
                                             "valid_auc": auc}],
@@ -268,6 +275,12 @@ def fit_neural(
     model.load_state_dict(state["best"])
     return FittedNeural(kind, vocab, config.window, model_config, model.cpu().eval(),
                         tuple(state["history"]), config.stride)
+
+
+def _selection_score(scores) -> float:
+    """What the best epoch maximises: validation AUC, or minus the log-loss when the AUC is
+    undefined (every validation answer in one class), so that some epoch is always kept."""
+    return scores.auc if np.isfinite(scores.auc) else -scores.log_loss
 
 
 def _step(model, optimizer, scaler, batch, config: TrainConfig, amp: bool) -> float:

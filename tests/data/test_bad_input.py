@@ -37,7 +37,7 @@ def _strict_issue(path, contents, fmt="ednet-kt1"):
 def test_kt1_bad_rows_are_named_with_file_and_line(tmp_path, contents, body, kind, line, field):
     path = write(tmp_path / "u5.csv", body)
     issues = _strict_issue(path, contents)
-    assert issues[0].source == "u5.csv"
+    assert issues[0].source == str(path.resolve())
     assert issues[0].kind == kind
     assert issues[0].line == line
     if field is not None:
@@ -134,7 +134,7 @@ def test_skip_mode_ingest_reports_and_keeps_the_rest(tmp_path, contents):
     write(tmp_path / "in" / "u2.csv", b"\xff\xfe garbage\n")
     report = store.ingest([tmp_path / "in"], "ednet-kt1", contents=contents, errors="skip")
     assert [i.kind for i in report.issues] == ["encoding"]
-    assert report.issues[0].source == "u2.csv"
+    assert report.issues[0].source == str((tmp_path / "in" / "u2.csv").resolve())
     assert store.counts()["interactions"] == 3
 
 

@@ -42,9 +42,12 @@ def test_cli_ingest_summary_and_bad_input(tmp_path):
     result = runner.invoke(app, ["data", "summary", "--db", str(db)])
     assert result.exit_code == 0
     assert "1,336" in result.output
-    bad = runner.invoke(app, [*args[:4], "ednet-kt1", *args[5:]])
+    bad = runner.invoke(app, [*args[:4], "ednet-kt1", *args[5:-1], str(tmp_path / "o.duckdb")])
     assert bad.exit_code == 1
     assert "missing column" in bad.output
+    clash = runner.invoke(app, [*args[:4], "ednet-kt1", *args[5:]])  # same files, other format
+    assert clash.exit_code == 1
+    assert "format clash: the store holds this file as 'ednet-kt4'" in clash.output
     assert Store(db).counts()["interactions"] == 1336
 
 

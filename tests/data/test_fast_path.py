@@ -9,8 +9,8 @@ import pytest
 
 from edusim.data import DataError, Store, load, read_store
 from edusim.data.csv_fast_path import read_blobs
+from edusim.data.dbfile import open_duckdb
 from edusim.data.ednet import EdNetKT1Loader
-from edusim.data.loader_base import open_duckdb
 from edusim.data.sources import open_sources
 from edusim.data.synthetic_ednet import SynthConfig, write_synthetic
 
@@ -106,7 +106,8 @@ def test_a_bad_batch_falls_back_and_is_reported(tmp_path, contents):
     write(tmp_path / "in" / "u2.csv", KT1_HEADER + "1000,1,q1,a,5\n900,2,q2,b,5\n")
     store = Store(tmp_path / "db.duckdb")
     report = store.ingest([tmp_path / "in"], "ednet-kt1", contents=contents, errors="skip")
-    assert [(i.source, i.kind, i.line) for i in report.issues] == [("u2.csv", "out of order", 3)]
+    u2 = str((tmp_path / "in" / "u2.csv").resolve())
+    assert [(i.source, i.kind, i.line) for i in report.issues] == [(u2, "out of order", 3)]
     assert report.rows_added == 5
 
 
