@@ -66,8 +66,8 @@ def read_files(
     left out by the reader does not shift the lines of the rows after it.
 
     Returns the problems found (empty files, missing columns, bad encoding, rows with the
-    wrong number of fields); files or rows with problems are left out. In strict mode the
-    first problems raise :class:`DataError` instead.
+    wrong number of fields; one per row); files or rows with problems are left out. In
+    strict mode the first problems raise :class:`DataError` instead.
     """
     columns = [*required, *optional]
     types = {c: (types or {}).get(c, "VARCHAR") for c in columns}
@@ -169,7 +169,9 @@ def _read_group(
     rows = con.execute(
         "SELECT f.key, e.line, e.column_name, e.error_type, e.error_message "
         "FROM _rej_errors e JOIN _rej_scans s USING (scan_id, file_id) "
-        "JOIN _files f ON s.file_path = f.path ORDER BY f.key, e.line"
+        "JOIN _files f ON s.file_path = f.path "
+        "QUALIFY row_number() OVER (PARTITION BY f.key, e.line ORDER BY e.column_idx) = 1 "
+        "ORDER BY f.key, e.line"
     ).fetchall()
     con.execute("DROP TABLE IF EXISTS _rej_errors; DROP TABLE IF EXISTS _rej_scans")
     if rows:
@@ -237,7 +239,8 @@ def _read_concatenated(
             [str(batch), spec],
         )
     rows = con.execute(
-        "SELECT line, column_name, error_type, error_message FROM _rej_errors ORDER BY line"
+        "SELECT line, column_name, error_type, error_message FROM _rej_errors "
+        "QUALIFY row_number() OVER (PARTITION BY line ORDER BY column_idx) = 1 ORDER BY line"
     ).fetchall()
     con.execute("DROP TABLE IF EXISTS _rej_errors; DROP TABLE IF EXISTS _rej_scans")
     if rows:
