@@ -24,10 +24,11 @@ from typing import ClassVar
 
 import duckdb
 
-from edusim.data.csv_staging import cast_columns, collect, drop_rows, null_check, quote, read_files
+from edusim.data.csv_staging import read_files
 from edusim.data.loader_base import SKILLS, STAGE, Loader
 from edusim.data.schema import CANONICAL_COLUMNS, DataError, ErrorMode, Issue
 from edusim.data.sources import SourceFile
+from edusim.data.staged_checks import cast_columns, collect, drop_rows, null_check, quote
 
 __all__ = ["CsvLoader", "CsvSpec", "TimeUnit", "PRESETS"]
 

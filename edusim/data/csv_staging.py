@@ -2,8 +2,11 @@
 
 Files are matched by column *name* (their headers may order columns differently): the header
 of each file is read, files with the same header are read together by one ``read_csv`` call
-over the list of files, and every needed column arrives as text. Typed columns are then cast
-in SQL, and every value that fails to cast is reported with its file, line and column.
+over the list of files, and every needed column arrives as text (or as the SQL type asked
+for; the reader reports each value that does not parse, with file, line and column). The
+checks on the staged rows are in :mod:`edusim.data.staged_checks`. Paths and column types
+reach DuckDB as parameters; column names only through
+:func:`~edusim.data.staged_checks.quote`.
 
 The staging table has the requested columns plus ``_source`` (the file key), ``_user`` (the
 user id from the file name) and ``_rn`` (the 1-based data row in the file).
@@ -21,22 +24,11 @@ import numpy as np
 import pyarrow as pa
 
 from edusim.data.bounds import MAX_LINE_BYTES, bounded_lines, clip
-from edusim.data.schema import DataError, ErrorMode, Issue
+from edusim.data.schema import ErrorMode, Issue
 from edusim.data.sources import HeaderError, SourceFile, read_header
+from edusim.data.staged_checks import collect, quote
 
-__all__ = ["read_files", "cast_columns", "collect", "quote", "drop_rows"]
-
-
-def quote(name: str) -> str:
-    """``name`` as a quoted SQL identifier."""
-    return '"' + name.replace('"', '""') + '"'
-
-
-def collect(issues: list[Issue], new: Sequence[Issue], mode: ErrorMode) -> None:
-    """Add ``new`` to ``issues``; in strict mode raise at once when there are any."""
-    if new and mode is ErrorMode.STRICT:
-        raise DataError([*issues, *new])
-    issues.extend(new)
+__all__ = ["read_files"]
 
 
 def read_files(
@@ -159,13 +151,19 @@ def _read_group(
         "path": paths, "key": [f.key for f in files], "user_id": [f.user_id for f in files],
     }))
     spec = {c: types.get(c, "VARCHAR") for c in header}
-    con.execute(
-        f"INSERT INTO {table} SELECT {_picked(header, types)}, f.key, f.user_id, "
-        "row_number() OVER (PARTITION BY r.filename ORDER BY r._order) "
-        f"FROM ({_read_csv(', filename = true')}) AS r "
-        "JOIN _files AS f ON r.filename = f.path",
-        [paths, spec],
-    )
+    try:
+        con.execute(
+            f"INSERT INTO {table} SELECT {_picked(header, types)}, f.key, f.user_id, "
+            "row_number() OVER (PARTITION BY r.filename ORDER BY r._order) "
+            f"FROM ({_read_csv(', filename = true')}) AS r "
+            "JOIN _files AS f ON r.filename = f.path",
+            [paths, spec],
+        )
+    except duckdb.Error as exc:  # bytes the reader cannot parse at all: find the file
+        _drop_rejects(con)
+        if len(files) == 1:
+            return [Issue(files[0].key, "unreadable", _first_line(exc))]
+        return [i for f in files for i in _read_group(con, [f], header, table, types)]
     rows = con.execute(
         "SELECT f.key, e.line, e.column_name, e.error_type, e.error_message "
         "FROM _rej_errors e JOIN _rej_scans s USING (scan_id, file_id) "
@@ -173,7 +171,7 @@ def _read_group(
         "QUALIFY row_number() OVER (PARTITION BY f.key, e.line ORDER BY e.column_idx) = 1 "
         "ORDER BY f.key, e.line"
     ).fetchall()
-    con.execute("DROP TABLE IF EXISTS _rej_errors; DROP TABLE IF EXISTS _rej_scans")
+    _drop_rejects(con)
     if rows:
         keys = [key for key, *_ in rows]
         _register(con, "_gaps", _gaps(keys, [int(line) - 1 for _, line, *_ in rows]))
@@ -186,6 +184,10 @@ def _read_group(
         Issue(key, str(kind).lower(), _first_line(message), int(line), column)
         for key, line, column, kind, message in rows
     ]
+
+
+def _drop_rejects(con: duckdb.DuckDBPyConnection) -> None:
+    con.execute("DROP TABLE IF EXISTS _rej_errors; DROP TABLE IF EXISTS _rej_scans")
 
 
 def _first_line(message: object) -> str:
@@ -232,17 +234,21 @@ def _read_concatenated(
             "start": pa.array(starts[kept], type=pa.int64()),
         }))
         spec = {"_file": "BIGINT", **{c: types.get(c, "VARCHAR") for c in header}}
-        con.execute(
-            f"INSERT INTO {table} SELECT {_picked(header, types)}, f.key, f.user_id, "
-            f"r._order - f.start + 2 FROM ({_read_csv()}) AS r "
-            "JOIN _files AS f ON r._file = f.idx",
-            [str(batch), spec],
-        )
+        try:
+            con.execute(
+                f"INSERT INTO {table} SELECT {_picked(header, types)}, f.key, f.user_id, "
+                f"r._order - f.start + 2 FROM ({_read_csv()}) AS r "
+                "JOIN _files AS f ON r._file = f.idx",
+                [str(batch), spec],
+            )
+        except duckdb.Error:  # bytes the reader cannot parse at all: read file by file
+            _drop_rejects(con)
+            return [], list(files)
     rows = con.execute(
         "SELECT line, column_name, error_type, error_message FROM _rej_errors "
         "QUALIFY row_number() OVER (PARTITION BY line ORDER BY column_idx) = 1 ORDER BY line"
     ).fetchall()
-    con.execute("DROP TABLE IF EXISTS _rej_errors; DROP TABLE IF EXISTS _rej_scans")
+    _drop_rejects(con)
     if rows:
         # One scope, the batch: the batch row of kept row k is k plus the gaps before it.
         _register(con, "_gaps", _gaps([""] * len(rows), [int(line) - 1 for line, *_ in rows]))
@@ -316,86 +322,3 @@ def _copy_body(file: SourceFile, out, prefix: bytes) -> int | None:
         out.write(b"\n")
         lines += 1
     return lines
-
-
-def drop_rows(con: duckdb.DuckDBPyConnection, table: str, bad: str) -> None:
-    """Delete from ``table`` the rows whose ``(_source, _rn)`` are in the query ``bad``."""
-    con.execute(f"DELETE FROM {table} WHERE (_source, _rn) IN (SELECT _source, _rn FROM ({bad}))")
-
-
-def cast_columns(
-    con: duckdb.DuckDBPyConnection,
-    table: str,
-    types: Mapping[str, str],
-    mode: ErrorMode,
-    issues: list[Issue],
-) -> None:
-    """Check that each text column of ``table`` named in ``types`` casts to its SQL type.
-
-    Reports each failing value (file, line, column) and, in skip mode, deletes its row; the
-    columns stay text (cast them with ``CAST`` when selecting).
-    """
-    for column, sql_type in types.items():
-        bad = (
-            f"SELECT _source, _rn, {quote(column)} AS v FROM {table} WHERE {quote(column)} "
-            f"IS NOT NULL AND TRY_CAST({quote(column)} AS {sql_type}) IS NULL"
-        )
-        found = con.execute(bad + " ORDER BY _source, _rn").fetchall()
-        new = [
-            Issue(src, "cast", f"{value!r} is not a valid {sql_type}", int(rn) + 1, column)
-            for src, rn, value in found
-        ]
-        collect(issues, new, mode)
-        if found:
-            drop_rows(con, table, bad)
-
-
-def null_check(
-    con: duckdb.DuckDBPyConnection,
-    table: str,
-    columns: Sequence[str],
-    mode: ErrorMode,
-    issues: list[Issue],
-) -> None:
-    """Report (and in skip mode delete) rows of ``table`` with a null in any of ``columns``."""
-    for column in columns:
-        bad = f"SELECT _source, _rn FROM {table} WHERE {quote(column)} IS NULL"
-        found = con.execute(bad + " ORDER BY _source, _rn").fetchall()
-        collect(
-            issues,
-            [Issue(src, "missing value", "empty field", int(rn) + 1, column) for src, rn in found],
-            mode,
-        )
-        if found:
-            drop_rows(con, table, bad)
-
-
-def order_check(
-    con: duckdb.DuckDBPyConnection, table: str, column: str, mode: ErrorMode, issues: list[Issue]
-) -> None:
-    """Report rows whose integer ``column`` is smaller than on the previous row of the file.
-
-    The rows are kept in skip mode (the output is sorted by time anyway): a counted warning.
-    """
-    data = con.sql(
-        f"SELECT _source, _rn, TRY_CAST({quote(column)} AS BIGINT) AS v FROM {table} "
-        "ORDER BY _source, _rn"
-    ).to_arrow_table()
-    values = data.column("v").to_numpy(zero_copy_only=False)
-    if len(values) < 2:
-        return
-    sources = data.column("_source").combine_chunks().dictionary_encode().indices.to_numpy()
-    back = np.flatnonzero((values[1:] < values[:-1]) & (sources[1:] == sources[:-1])) + 1
-    if not len(back):
-        return
-    keys, lines = data.column("_source").to_pylist(), data.column("_rn").to_pylist()
-    collect(
-        issues,
-        [
-            Issue(keys[i], "out of order",
-                  f"{column} {int(values[i])} is earlier than the previous row's "
-                  f"{int(values[i - 1])}", int(lines[i]) + 1, column)
-            for i in back.tolist()
-        ],
-        mode,
-    )

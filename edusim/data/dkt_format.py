@@ -30,10 +30,10 @@ import pyarrow as pa
 import pyarrow.compute  # noqa: F401  (registers pa.compute)
 
 from edusim.data.bounds import LineTooLong, bounded_lines
-from edusim.data.csv_staging import collect
 from edusim.data.loader_base import SKILLS, STAGE, Loader, create_catalog
 from edusim.data.schema import DataError, ErrorMode, Issue
 from edusim.data.sources import SourceFile
+from edusim.data.staged_checks import collect
 
 __all__ = ["DktLoader", "parse_dkt"]
 

@@ -34,16 +34,11 @@ from edusim.data.csv_fast_path import (
     provenance,
     repeats_within_files,
 )
-from edusim.data.csv_staging import (
-    collect,
-    drop_rows,
-    null_check,
-    order_check,
-    read_files,
-)
+from edusim.data.csv_staging import read_files
 from edusim.data.loader_base import EVENTS, ITEMS, SKILLS, STAGE, Loader, create_catalog
 from edusim.data.schema import DataError, ErrorMode, Issue
 from edusim.data.sources import SourceFile
+from edusim.data.staged_checks import collect, drop_rows, null_check, order_check
 
 __all__ = ["EdNetKT1Loader", "EdNetActionLoader", "stage_contents", "contents_file"]
 

@@ -16,9 +16,9 @@ from typing import Any, ClassVar
 import duckdb
 import pyarrow as pa
 
-from edusim.data.csv_staging import collect, drop_rows
 from edusim.data.schema import SQL_COLUMNS, DataError, ErrorMode, Issue
 from edusim.data.sources import SourceFile
+from edusim.data.staged_checks import collect, drop_rows
 
 __all__ = [
     "Loader",

@@ -15,6 +15,7 @@ Example:
 from __future__ import annotations
 
 import contextlib
+import csv
 import glob
 import os
 import shutil
@@ -107,8 +108,12 @@ def _expand(path: Path, scratch: Path, limit: int) -> list[SourceFile]:
     if not path.exists():
         raise DataError([Issue(text, "not found", "no such file or folder")])
     if path.is_dir():
+        # "**" does not descend into linked folders, so below the resolved root only a file
+        # itself can be a link: one lstat per file instead of one per path component.
+        root = path.resolve()
         found = sorted(p for p in path.rglob("*") if p.is_file() and p.suffix in _DATA_SUFFIXES)
-        return [_on_disk(p) for p in found]
+        return [_on_disk(p) if p.is_symlink()
+                else SourceFile(p, str(root / p.relative_to(path)), p.stem) for p in found]
     if path.suffix in _DATA_SUFFIXES:
         return [_on_disk(path)]
     if zipfile.is_zipfile(path) or path.suffix == ".zip":
@@ -186,7 +191,8 @@ def read_header(path: Path, source: str = "") -> list[str] | None:
     """Column names on the first line of a CSV file, or ``None`` for an empty file.
 
     The line is read with the bounded reader, so a file of one endless line costs one
-    bounded read. A UTF-8 byte-order mark is dropped.
+    bounded read, and parsed as CSV (a quoted name may hold commas and quotes). A UTF-8
+    byte-order mark is dropped.
 
     Raises:
         UnicodeDecodeError: For non-UTF-8 bytes.
@@ -203,4 +209,7 @@ def read_header(path: Path, source: str = "") -> list[str] | None:
         raise HeaderError(f"header has {line.count(b',') + 1:,} columns, more than "
                           f"{MAX_COLUMNS:,}")
     text = line.decode("utf-8").lstrip("\ufeff")
-    return [name.strip().strip('"') for name in text.split(",")]
+    try:
+        return [name.strip() for name in next(csv.reader([text], strict=True))]
+    except csv.Error as exc:
+        raise HeaderError(f"header is not one CSV line ({exc})") from None

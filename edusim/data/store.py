@@ -8,13 +8,20 @@ Ingest is
   lines joined as bytes and parsed by pyarrow's multi-threaded reader); everything else,
   and every batch with a problem, is staged by DuckDB's parallel CSV reader, which reports
   each problem with its file and line (:mod:`edusim.data.ingest`);
-* **incremental and idempotent**: the ``files`` table remembers each file's key, content
-  hash, size and modification time; a file with the same size and time is not read again,
-  one with the same content hash is skipped, a changed one replaces its earlier rows;
-* **atomic**: the database is copied to a temporary file next to it, the ingest runs on the
-  copy and the copy replaces the original (``os.replace``) only when everything succeeded.
-  A bad file (strict mode) or a crash leaves the previous database untouched, and the
-  :class:`~edusim.data.DataError` names the file, line and reason.
+* **incremental and idempotent**: the ``files`` table remembers each file's identity (its
+  resolved path, or resolved archive and member; and its format), content hash, size and
+  modification time; a file with the same size and time is not read again, one with the
+  same content hash is skipped, a changed one replaces its earlier rows. Only the same
+  identity replaces rows: a file of the same name elsewhere is another file, the same file
+  under another format is refused, and a learner already held from another file is
+  refused (``user clash``), never merged;
+* **atomic**: the database (the file a link names, locked under that name) is copied to a
+  temporary file next to it, the ingest runs on the copy and the copy replaces the original
+  (``os.replace``) only when everything succeeded. A bad file (strict mode) or a crash
+  leaves the previous database untouched, and the :class:`~edusim.data.DataError` names the
+  file, line and reason; the next ingest removes the copy a killed one left.
+* **safe**: see :mod:`edusim.data.dbfile` (no SQL from user strings, no extensions) and
+  :mod:`edusim.data.bounds` (bounded lines, headers, archives and messages).
 
 Example:
     >>> import tempfile, pathlib

@@ -92,3 +92,18 @@ def test_ingest_takes_one_path_as_a_string(tmp_path, contents, monkeypatch):
     assert Store("db.duckdb").ingest("in", "ednet-kt1", contents=contents).rows_added == 3
     with pytest.raises(TypeError, match="a path or a list of paths"):
         Store("db.duckdb").ingest(7, "ednet-kt1", contents=contents)
+
+
+def test_links_inside_a_folder_resolve_to_their_targets(tmp_path):
+    from edusim.data.sources import open_sources
+
+    write(tmp_path / "real" / "s.csv", "1\n1\n1\n")
+    write(tmp_path / "in" / "t.csv", "1\n2\n0\n")
+    os.symlink(tmp_path / "real" / "s.csv", tmp_path / "in" / "s.csv")
+    with open_sources(tmp_path / "in") as files:
+        keys = [f.key for f in files]
+    assert keys == [str((tmp_path / "real" / "s.csv").resolve()),
+                    str((tmp_path / "in" / "t.csv").resolve())]
+    with pytest.raises(DataError, match=r"real/s.csv: duplicate file: given twice"):
+        with open_sources([tmp_path / "in", tmp_path / "real"]):
+            pass
