@@ -32,7 +32,9 @@ def main() -> None:
                         overwrite=True)
     level = next(name for name in ("KT4", "KT3", "KT2", "KT1") if (root / name).is_dir())
 
-    store = Store(out / "ednet.duckdb")
+    # One store per data set: learners of two sets share ids (u1, u2...), and a store refuses
+    # a learner it already holds from another file rather than merge them.
+    store = Store(out / f"{'synthetic' if args.synthetic else 'ednet'}-{level}.duckdb")
     report = store.ingest([root / level], f"ednet-{level.lower()}", contents=root / "contents")
     print(f"{report.files_read} learner files read, {report.rows_added} interactions added")
     print(analysis.summary(store).to_string(index=False))

@@ -178,13 +178,14 @@ class Store:
             if not files:
                 raise DataError([Issue(", ".join(map(str, paths)), "no files", "nothing to read")])
             known = _known_files(target)
+            seen = len(files)
             files, issues = _same_format(files, known, format, mode)
             todo = [f for f in files if check_content or f.key not in known
                     or not known[f.key].same_stat(f"{format}:", f.path.stat())]
             if progress is not None:
                 progress(len(files) - len(todo), len(files))
             if not todo and target.exists():
-                return IngestReport(len(files), 0, len(files), 0, 0, tuple(issues))
+                return IngestReport(seen, 0, len(files), 0, 0, tuple(issues))
             with atomic_copy(target) as work:
                 con = open_duckdb(work, memory_limit=self.memory_limit)
                 try:
@@ -194,7 +195,7 @@ class Store:
                     con.execute("CHECKPOINT")
                 finally:
                     con.close()
-        return IngestReport(len(files), result.read, len(files) - result.read, result.replaced,
+        return IngestReport(seen, result.read, len(files) - result.read, result.replaced,
                             result.rows, (*issues, *result.issues))
 
     # -- export ------------------------------------------------------------------------

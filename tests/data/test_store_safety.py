@@ -3,7 +3,10 @@ databases that are not stores, and values no source writes (negative times)."""
 
 from __future__ import annotations
 
+import signal
 import sqlite3
+import subprocess
+import sys
 
 import duckdb
 import pytest
@@ -31,6 +34,41 @@ def test_temporary_copies_of_a_killed_ingest_are_removed(tmp_path, contents):
     assert not any(p.exists() for p in stale)
     assert other.exists()
     assert store.counts()["interactions"] == 4
+
+
+KILLED_INGEST = """
+import sys, time
+from edusim.data import Store
+calls = []
+def progress(done, total):
+    calls.append(done)
+    if len(calls) == 2:  # one batch written into the temporary copy
+        print("written", flush=True)
+        time.sleep(120)
+Store(sys.argv[1]).ingest([sys.argv[2]], "ednet-kt1", contents=sys.argv[3], batch_files=1,
+                         progress=progress)
+"""
+
+
+def test_an_ingest_killed_midway_changes_nothing_and_is_cleaned_up(tmp_path, contents):
+    store = Store(tmp_path / "db.duckdb")
+    write(tmp_path / "first" / "u1.csv", GOOD)
+    store.ingest([tmp_path / "first"], "ednet-kt1", contents=contents)
+    before = store.path.read_bytes()
+    for k in range(2, 5):
+        write(tmp_path / "in" / f"u{k}.csv", GOOD)
+    child = subprocess.Popen([sys.executable, "-c", KILLED_INGEST, str(store.path),
+                              str(tmp_path / "in"), str(contents)], stdout=subprocess.PIPE,
+                             text=True)
+    try:
+        assert child.stdout.readline().strip() == "written"
+    finally:
+        child.send_signal(signal.SIGKILL)
+        child.wait(timeout=30)
+    assert store.path.read_bytes() == before
+    assert list(tmp_path.glob(".db.duckdb-*.tmp*"))  # the copy it was writing
+    assert store.ingest([tmp_path / "in"], "ednet-kt1", contents=contents).rows_added == 6
+    assert not list(tmp_path.glob(".db.duckdb-*.tmp*"))
 
 
 def test_memory_limit_is_a_value_not_sql(tmp_path, contents):
