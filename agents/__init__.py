@@ -17,10 +17,13 @@ from edusim.agents import (  # noqa: F401
     exp3,
     fixed_order,
     llm,
+    llm_proposer,
     mastery_threshold,
     ppo,
+    proposal_baselines,
     random,
     riac,
+    rloo_proposer,
     zpdes,
 )
 from edusim.agents.base import Teacher, compatible, make, names, register, teacher_class

@@ -7,6 +7,7 @@
 | ``edusim/KSS-v0``            | a knowledge point for a KSS learner (EduSim)    | native |
 | ``edusim/TaskSpace-v0``      | a task in a continuous box (ALP-GMM toy space)  | native |
 | ``edusim/TaskSpaceTorch-v0`` | a task in the box, for a torch network learner  | native |
+| ``edusim/SelfCurriculum-v0`` | g problem sets (generator parameters) for SOAR  | no     |
 
 How to add an environment
 -------------------------
@@ -48,11 +49,22 @@ __all__ = ["ENVS", "ENV_IDS", "as_sb3_vec_env"]
 
 
 def _env(
-    entry_point: str, vector: str | None, steps: int, name: str, about: str, **kwargs: object
+    entry_point: str, vector: str | None, steps: int, name: str, about: str,
+    quick_kwargs: dict | None = None, **kwargs: object
 ) -> Entry:
+    """A table row; ``quick_kwargs`` are settings small enough for the contract tests (envs
+    whose default step trains students take seconds)."""
     return Entry(entry_point, name, about, {
         "vector_entry_point": vector, "max_episode_steps": steps, "kwargs": kwargs,
+        "quick_kwargs": quick_kwargs or {},
     })
+
+
+#: Seconds-long self-curriculum runs for the contract tests.
+_SELF_CURRICULUM_QUICK = dict(
+    pretrain_examples=200, pretrain_steps=20, hard_digits=(2, 2), hard_candidates=32, fail_n=4,
+    hard_size=4, proposals=2, trainings=1, problems=8, inner_steps=1, inner_batch=2,
+    inner_samples=2, eval_samples=2, d_model=8, n_layers=1)
 
 
 _M = "edusim.envs."
@@ -74,6 +86,10 @@ ENVS: dict[str, Entry] = {
     "edusim/TaskSpaceTorch-v0": _env(
         _M + "task_space_torch:TaskSpaceTorchEnv", _M + "task_space_torch:TaskSpaceTorchVectorEnv",
         2_000, "Task space (torch learner)", "The task box learned by a small torch network."),
+    "edusim/SelfCurriculum-v0": _env(
+        _M + "self_curriculum:SelfCurriculumEnv", None, 20,
+        "Self-curriculum (SOAR)", "Propose problem sets that unlock hard problems a student "
+        "never solves.", quick_kwargs=_SELF_CURRICULUM_QUICK),
 }
 
 #: Every environment id edusim registers, in table order.
