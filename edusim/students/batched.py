@@ -222,6 +222,14 @@ class BatchedStudents:
         tokens, logp = self._decode(repeated, uniforms, temperature)
         return tokens.view(k, n, n_samples, la), logp.view(k, n, n_samples)
 
+    def count_correct(self, prompts: Tokens, answers: Tokens, n_samples: int,
+                      temperature: float | None = None) -> torch.Tensor:
+        """``[K, N]`` how many of ``n_samples`` sampled answers equal the reference: the
+        counts behind fail@N screens and :func:`~edusim.students.pass_at_k`."""
+        data = as_student_data(prompts, answers, self.n_students, self.config)
+        tokens, _ = self.sample(data.prompts, n_samples, temperature)
+        return tokens.eq(data.answers.to(tokens.device).unsqueeze(2)).all(-1).sum(-1).cpu()
+
     # ---- members, snapshots, files --------------------------------------------------------
     def reinit(self, members: Members = None) -> None:
         """Students in ``members`` (default all) go back to their base weights, with fresh

@@ -17,6 +17,15 @@ def _success(students, n_samples: int = 16) -> torch.Tensor:
     return tokens.eq(ANSWERS[None, :, None]).all(-1).float().mean((1, 2))
 
 
+def test_count_correct_counts_the_samples_that_match() -> None:
+    students = make_students("mlp", seeds=[0, 1], **SMALL)
+    students.fit(PROMPTS, ANSWERS, steps=80)
+    twin = students.clone()  # same generator state: draws the same samples
+    counts = students.count_correct(PROMPTS, ANSWERS, 16)
+    assert counts.shape == (2, 200) and 0 < int(counts.sum()) < 2 * 200 * 16
+    torch.testing.assert_close(counts.float().mean(1) / 16, _success(twin))
+
+
 @pytest.mark.parametrize("method", ["rloo", "reinforce"])
 @pytest.mark.parametrize("value", [0.0, 1.0])
 def test_constant_rewards_give_no_update(method, value) -> None:
