@@ -87,16 +87,6 @@ class TorchTutorBatch(TutorBatch):
             )
         return actions.to(torch.int64)
 
-    def step(self, actions: Any, resetting: Any = None) -> torch.Tensor:
-        actions = self.check_actions(actions)
-        correct = self.model.respond(self.state, actions, self.streams)
-        self.state = self.model.update(self.state, actions, correct, self.streams)
-        self._record(actions, correct)
-        self.correct = correct
-        before = self.score
-        self.score = self.post_test()
-        return self.score - before
-
     def _record(self, actions: torch.Tensor, correct: torch.Tensor) -> None:
         """:meth:`TutorBatch._record` with masks instead of row selections (no device sync)."""
         cfg, k, rows = self.config, self.n_skills, self._rows
