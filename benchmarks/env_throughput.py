@@ -4,9 +4,12 @@ Compares, in one process and on one CPU core (BLAS/OpenMP pinned to one thread, 
   (a) one ``edusim/Tutor-v0`` env stepped in a Python loop,
   (b) ``gymnasium.vector.SyncVectorEnv`` over N single envs,
   (c) the native vector env (``make_vec(..., vectorization_mode="vector_entry_point")``),
+  (d) the same on torch tensors on the CPU (``device="cpu"``), and on CUDA when present,
 for BKT learners over a 20-skill random prerequisite DAG, plus the native ``edusim/KSS-v0``
-vector env when it is registered. Ratios are against (a). A second table times one env of
-each of ``SINGLE_IDS`` with its registered defaults (what an SB3 user's loop sees).
+vector env when it is registered. Ratios are against (a); (d)/(c) is torch-CPU over numpy.
+A second table times one env of each of ``SINGLE_IDS`` with its registered defaults (what an
+SB3 user's loop sees). CUDA times are wall time after a synchronize (the GPU runs
+asynchronously); everything else is CPU time.
 
     .venv/bin/python benchmarks/env_throughput.py            # N in 1, 64, 1024, 16384
     .venv/bin/python benchmarks/env_throughput.py --sizes 1 64 --seconds 0.5
@@ -26,6 +29,7 @@ from collections.abc import Callable  # noqa: E402
 
 import gymnasium as gym  # noqa: E402
 import numpy as np  # noqa: E402
+import torch  # noqa: E402
 from rich.console import Console  # noqa: E402
 from rich.table import Table  # noqa: E402
 
@@ -75,13 +79,33 @@ def single_env(
     return measure(step, 100, seconds)
 
 
-def vector_env(make: Callable[[int], gym.vector.VectorEnv], n: int, seconds: float) -> float:
+def vector_env(
+    make: Callable[[int], gym.vector.VectorEnv], n: int, seconds: float, device: str | None = None
+) -> float:
     env = make(n)
     env.reset(seed=0)
     space = env.single_action_space
     actions = np.random.default_rng(0).integers(0, space.n, size=(64, n))
+    if device is not None:
+        actions = torch.as_tensor(actions, device=device)
     counter = iter(range(10**9))
+    if device == "cuda":
+        return measure_cuda(lambda: env.step(actions[next(counter) % 64]), n, seconds)
     return measure(lambda: env.step(actions[next(counter) % 64]), n, seconds)
+
+
+def measure_cuda(step: Callable[[], None], n_learners: int, seconds: float) -> float:
+    """Learner-steps per wall second of ``step`` on a GPU (synchronised before each reading)."""
+    step()
+    torch.cuda.synchronize()
+    calls, start = 0, time.perf_counter()
+    while time.perf_counter() - start < seconds or calls < 3:
+        step()
+        calls += 1
+        if calls % 8 == 0:
+            torch.cuda.synchronize()
+    torch.cuda.synchronize()
+    return calls * n_learners / (time.perf_counter() - start)
 
 
 def main() -> None:
@@ -102,22 +126,32 @@ def main() -> None:
             "edusim/Tutor-v0", num_envs=n, vectorization_mode="vector_entry_point", **tutor
         )
 
+    def on_torch(device: str) -> Callable[[int], gym.vector.VectorEnv]:
+        return lambda n: gym.make_vec("edusim/Tutor-v0", num_envs=n, device=device,
+                                      vectorization_mode="vector_entry_point", **tutor)
+
     def kss(n: int) -> gym.vector.VectorEnv:
         return gym.make_vec("edusim/KSS-v0", num_envs=n, vectorization_mode="vector_entry_point")
 
     if args.sizes:  # the vector table (--sizes with no value: only the single envs)
         baseline = single_env(curriculum, args.seconds)
         has_kss = "edusim/KSS-v0" in gym.registry
+        cuda = torch.cuda.is_available()
+        torch.set_num_threads(1)
         table = Table(title="learner-steps per second, one core (BKT, 20 skills)")
         for column in ("N", "(a) single env", "(b) SyncVectorEnv", "(c) native vector",
-                       "(c)/(a)", "(c)/(b)", *(["KSS-v0 vector"] if has_kss else [])):
+                       "(c)/(a)", "(c)/(b)", "(d) torch-CPU", "(d)/(c)",
+                       *(["CUDA"] if cuda else []), *(["KSS-v0 vector"] if has_kss else [])):
             table.add_column(column, justify="right")
         for n in args.sizes:
             # SyncVectorEnv steps N Python envs one by one: give it less time at large N.
             b = vector_env(sync, n, args.seconds if n <= 1024 else args.seconds / 4)
             c = vector_env(native, n, args.seconds)
+            d = vector_env(on_torch("cpu"), n, args.seconds, device="cpu")
             row = [f"{n:,}", f"{baseline:,.0f}", f"{b:,.0f}", f"{c:,.0f}",
-                   f"{c / baseline:,.1f}x", f"{c / b:,.1f}x"]
+                   f"{c / baseline:,.1f}x", f"{c / b:,.1f}x", f"{d:,.0f}", f"{d / c:.2f}x"]
+            if cuda:
+                row.append(f"{vector_env(on_torch('cuda'), n, args.seconds, device='cuda'):,.0f}")
             if has_kss:
                 row.append(f"{vector_env(kss, n, args.seconds):,.0f}")
             table.add_row(*row)

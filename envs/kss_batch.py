@@ -62,6 +62,8 @@ class KSSConfig:
         difficulty: Exercise difficulty per point (default: the original's, seed 10).
         params: Population and dynamics (:class:`~edusim.learners.kss.KSSParams`).
         observe_mastery: Append the hidden IRT pass probability per point to observations.
+        device: ``None`` (numpy), or a torch device: the steps run on tensors there
+            (:mod:`edusim.envs.kss_torch`) and a vector env returns tensors.
     """
 
     pool_size: int | None = 4000
@@ -70,6 +72,7 @@ class KSSConfig:
     difficulty: tuple[float, ...] = KSS_DIFFICULTY
     params: KSSParams | None = None
     observe_mastery: bool = False
+    device: str | None = None
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "learner_mode", LearnerMode(self.learner_mode))
@@ -85,6 +88,15 @@ class KSSBatch(BatchCore):
 
     config_class = KSSConfig
     outcome_keys = ("learned", "correct")
+
+    @classmethod
+    def build(cls, config: KSSConfig, n: int) -> KSSBatch:
+        """The numpy core, or the torch one when ``config.device`` names a device."""
+        if config.device is None:
+            return cls(config, n)
+        from edusim.envs.kss_torch import TorchKSSBatch
+
+        return TorchKSSBatch(config, n)
 
     def __init__(self, config: KSSConfig, n: int) -> None:
         self.config = config

@@ -6,7 +6,8 @@ where Gymnasium's ``NEXT_STEP`` autoreset returns it one step later. :class:`SB3
 the finished rows straight away through ``reset(options={"reset_mask": done})``, so PPO on
 ``as_sb3_vec_env(gym.make_vec(id, num_envs=N, vectorization_mode="vector_entry_point"))`` sees
 exactly what it sees on SB3's ``DummyVecEnv`` of ``N`` single envs seeded ``s, s+1, ...``,
-while all ``N`` learners step in one batched call.
+while all ``N`` learners step in one batched call. Torch envs (``device=...``) are
+converted to numpy at this boundary.
 
 Example:
     >>> import gymnasium as gym, edusim
@@ -74,13 +75,13 @@ class SB3VecEnv(VecEnv):
         self.reset_infos = [{} for _ in range(self.num_envs)]
         self._reset_seeds()
         self._reset_options()
-        return obs
+        return _numpy(obs)
 
     def step_async(self, actions: np.ndarray) -> None:
         self._actions = np.asarray(actions)
 
     def step_wait(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, list[dict[str, Any]]]:
-        obs, rewards, terminated, truncated, _ = self.venv.step(self._actions)
+        obs, rewards, terminated, truncated, _ = map(_numpy, self.venv.step(self._actions))
         dones = terminated | truncated
         infos: list[dict[str, Any]] = [{} for _ in range(self.num_envs)]
         if dones.any():
@@ -89,7 +90,7 @@ class SB3VecEnv(VecEnv):
             for j, i in enumerate(rows):
                 infos[i]["terminal_observation"] = final[j]
                 infos[i]["TimeLimit.truncated"] = bool(truncated[i] and not terminated[i])
-            obs, _ = self.venv.reset(options={"reset_mask": dones})
+            obs = _numpy(self.venv.reset(options={"reset_mask": dones})[0])
         return obs, np.asarray(rewards, dtype=np.float32), dones, infos
 
     def close(self) -> None:
@@ -114,3 +115,8 @@ class SB3VecEnv(VecEnv):
 
     def get_images(self) -> Sequence[np.ndarray | None]:
         return [None for _ in range(self.num_envs)]
+
+
+def _numpy(value: Any) -> Any:
+    """Torch tensors (``device=...`` envs) as numpy arrays, for SB3; anything else as is."""
+    return value.cpu().numpy() if hasattr(value, "cpu") else value

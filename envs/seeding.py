@@ -32,9 +32,11 @@ def seed_keys(seeds: Sequence[int] | np.ndarray) -> np.ndarray:
     values = [int(s) for s in seeds]
     if any(s < 0 for s in values):
         raise ValueError(f"seeds must be non-negative ints, got {min(values)}")
-    if all(s < _WORD for s in values):
+    if all(s < _WORD for s in values):  # vectorised, the common case
         return mix64(np.array(values, dtype=np.uint64))
-    return np.array([_fold(s) for s in values], dtype=np.uint64)
+    return np.array(  # each seed keyed as it would be alone: a batch crossing 2**64 agrees
+        [int(mix64(np.array([s], dtype=np.uint64))[0]) if s < _WORD else _fold(s)
+         for s in values], dtype=np.uint64)
 
 
 def _fold(seed: int) -> int:

@@ -87,38 +87,36 @@ class TorchTutorBatch(TutorBatch):
             )
         return actions.to(torch.int64)
 
-    def step(self, actions: Any, resetting: Any = None) -> torch.Tensor:
-        actions = self.check_actions(actions)
-        correct = self.model.respond(self.state, actions, self.streams)
-        self.state = self.model.update(self.state, actions, correct, self.streams)
-        self._record(actions, correct)
-        self.correct = correct
-        before = self.score
-        self.score = self.post_test()
-        return self.score - before
-
     def _record(self, actions: torch.Tensor, correct: torch.Tensor) -> None:
-        """:meth:`TutorBatch._record` with masks instead of row selections (no device sync)."""
-        cfg, k, rows = self.config, self.n_skills, self._rows
+        """:meth:`TutorBatch._record` with masks instead of row selections (no device sync),
+        on flat views (one index per learner and skill gathers faster than two)."""
+        cfg, k = self.config, self.n_skills
+        w = cfg.window
         slots = self.skill_slots_t[actions]
         answer = correct.to(torch.int64)
+        history, cursor = self.history.view(-1), self.cursor.view(-1)
+        recent_correct, recent_count = self.recent_correct.view(-1), self.recent_count.view(-1)
+        attempts, features = self.attempts.view(-1), self._features.view(-1)
+        width = self._features.shape[1]
         for s in range(slots.shape[1]):
             has = slots[:, s] >= 0
             skill = slots[:, s].clamp(min=0)
-            slot = self.cursor[rows, skill]
-            old = self.history[rows, skill, slot].to(torch.int64)
-            self.recent_correct[rows, skill] += has * (answer - (old == 1).to(torch.int64))
-            self.recent_count[rows, skill] += has * (1 - (old >= 0).to(torch.int64))
-            self.history[rows, skill, slot] = torch.where(has, answer, old).to(torch.int8)
-            self.cursor[rows, skill] = torch.where(has, (slot + 1) % cfg.window, slot)
-            self.attempts[rows, skill] += has.to(torch.int64)
-            count = self.recent_count[rows, skill].to(torch.float64)
-            recent = self.recent_correct[rows, skill].to(torch.float64) / count.clamp(min=1)
-            tries = self.attempts[rows, skill].clamp(max=cfg.attempts_cap).to(torch.float64)
-            features = self._features
-            features[rows, skill] = torch.where(has, recent.float(), features[rows, skill])
-            features[rows, k + skill] = torch.where(
-                has, (tries / cfg.attempts_cap).float(), features[rows, k + skill]
+            cell = self._rows * k + skill  # (learner, skill) in the (n, K) arrays
+            slot = cursor[cell]
+            at = cell * w + slot  # (learner, skill, slot) in the history
+            old = history[at].to(torch.int64)
+            hits = recent_correct[cell] + has * (answer - (old == 1).to(torch.int64))
+            count = recent_count[cell] + has * (1 - (old >= 0).to(torch.int64))
+            tries = attempts[cell] + has.to(torch.int64)
+            recent_correct[cell], recent_count[cell], attempts[cell] = hits, count, tries
+            history[at] = torch.where(has, answer, old).to(torch.int8)
+            cursor[cell] = torch.where(has, (slot + 1) % w, slot)
+            rate = (hits.to(torch.float64) / count.clamp(min=1).to(torch.float64)).float()
+            tried = (tries.clamp(max=cfg.attempts_cap).to(torch.float64) / cfg.attempts_cap)
+            row_start = self._rows * width
+            features[row_start + skill] = torch.where(has, rate, features[row_start + skill])
+            features[row_start + k + skill] = torch.where(
+                has, tried.float(), features[row_start + k + skill]
             )
         self.steps += 1
         elapsed = self.steps.clamp(max=cfg.time_scale).to(torch.float64) / cfg.time_scale

@@ -27,6 +27,7 @@ import numpy as np
 import torch
 
 from edusim.learners.bkt import BKTLearner, ForgetMode
+from edusim.learners.torch_base import TorchLearner
 from edusim.torch_streams import TorchLearnerStreams
 
 __all__ = ["TorchBKTLearner", "TorchBKTState"]
@@ -40,19 +41,11 @@ class TorchBKTState:
     learn_scale: torch.Tensor
 
 
-class TorchBKTLearner:
-    """:class:`~edusim.learners.bkt.BKTLearner` on torch tensors.
-
-    Args:
-        model: The numpy model whose parameters and curriculum to use.
-        device: Torch device of the population.
-    """
+class TorchBKTLearner(TorchLearner):
+    """:class:`~edusim.learners.bkt.BKTLearner` on torch tensors (``model.on_torch(device)``)."""
 
     def __init__(self, model: BKTLearner, device: str | torch.device = "cpu") -> None:
-        self.model = model
-        self.params = model.params
-        self.device = torch.device(device)
-        self.n_skills, self.n_items = model.n_skills, model.n_items
+        super().__init__(model, device)
         self.p_init = self._t(model.p_init)
         self.p_learn = self._t(model.p_learn)
         self.p_forget = self._t(model.p_forget)
@@ -65,9 +58,7 @@ class TorchBKTLearner:
         self._forgets = model._forgets
         self._gate = torch.tensor(model.params.prereq_gate, dtype=torch.float64, device=device)
         self._one = torch.tensor(1.0, dtype=torch.float64, device=device)
-
-    def _t(self, array: np.ndarray) -> torch.Tensor:
-        return torch.as_tensor(np.ascontiguousarray(array), device=self.device)
+        self._plan: tuple | None = None  # p_correct_matrix's item-only parts, last item set
 
     def init_state(self, n: int, rng: TorchLearnerStreams) -> TorchBKTState:
         known = rng.random((n, self.n_skills)) < self.p_init[None, :]
@@ -91,23 +82,18 @@ class TorchBKTLearner:
         return self.item_guess[items] + self.item_gap[items] * ready
 
     def p_correct_matrix(self, state: TorchBKTState, items: torch.Tensor) -> torch.Tensor:
-        q = self.q_matrix[items]
-        if bool((q.sum(dim=1) == 1).all()):
-            ready = state.known[:, q.to(torch.int8).argmax(dim=1)]
+        if self._plan is None or self._plan[0] is not items:  # envs ask about one item set
+            q = self.q_matrix[items]
+            single = bool((q.sum(dim=1) == 1).all())
+            skill = q.to(torch.int8).argmax(dim=1) if single else None
+            self._plan = (items, q, skill, self.item_guess[items][None, :],
+                          self.item_gap[items][None, :])
+        _, q, skill, guess, gap = self._plan
+        if skill is not None:
+            ready = state.known[:, skill]
         else:
             ready = ~(q[None, :, :] & ~state.known[:, None, :]).any(dim=-1)
-        return self.item_guess[items][None, :] + self.item_gap[items][None, :] * ready
-
-    def expected_score(
-        self, state: TorchBKTState, items: torch.Tensor, weights: torch.Tensor
-    ) -> torch.Tensor:
-        return (self.p_correct_matrix(state, items) * weights[None, :]).sum(dim=1)
-
-    def respond(
-        self, state: TorchBKTState, items: torch.Tensor, rng: TorchLearnerStreams
-    ) -> torch.Tensor:
-        p = self.p_correct(state, items)
-        return rng.random((p.shape[0],)) < p
+        return guess + gap * ready
 
     def update(
         self, state: TorchBKTState, items: torch.Tensor, correct: torch.Tensor,

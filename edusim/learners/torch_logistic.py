@@ -21,10 +21,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import numpy as np
 import torch
 
 from edusim.learners.logistic import LogisticLearner
+from edusim.learners.torch_base import TorchLearner
 from edusim.torch_streams import TorchLearnerStreams
 
 __all__ = ["TorchLogisticLearner", "TorchLogisticState"]
@@ -43,20 +43,13 @@ class TorchLogisticState:
     failures: torch.Tensor
 
 
-class TorchLogisticLearner:
-    """:class:`~edusim.learners.logistic.LogisticLearner` on torch tensors.
-
-    Args:
-        model: The numpy model whose parameters and curriculum to use.
-        device: Torch device of the population.
-    """
+class TorchLogisticLearner(TorchLearner):
+    """:class:`~edusim.learners.logistic.LogisticLearner` on torch tensors
+    (``model.on_torch(device)``)."""
 
     def __init__(self, model: LogisticLearner, device: str | torch.device = "cpu") -> None:
-        self.model = model
-        self.params = model.params
-        self.device = torch.device(device)
-        self.n_skills, self.n_items = model.n_skills, model.n_items
-        t = lambda a: torch.as_tensor(np.ascontiguousarray(a), device=self.device)  # noqa: E731
+        super().__init__(model, device)
+        t = self._t
         self.item_weights, self.difficulty = t(model.item_weights), t(model.difficulty)
         self.beta, self.gamma, self.rho = t(model.beta), t(model.gamma), t(model.rho)
         self.practised = t(model._practised)
@@ -77,17 +70,6 @@ class TorchLogisticLearner:
     def p_correct_matrix(self, state: TorchLogisticState, items: torch.Tensor) -> torch.Tensor:
         skill_part = self.skill_logits(state) @ self.item_weights[items].T
         return _sigmoid(state.theta[:, None] + skill_part - self.difficulty[items][None, :])
-
-    def expected_score(
-        self, state: TorchLogisticState, items: torch.Tensor, weights: torch.Tensor
-    ) -> torch.Tensor:
-        return (self.p_correct_matrix(state, items) * weights[None, :]).sum(dim=1)
-
-    def respond(
-        self, state: TorchLogisticState, items: torch.Tensor, rng: TorchLearnerStreams
-    ) -> torch.Tensor:
-        p = self.p_correct(state, items)
-        return rng.random((p.shape[0],)) < p
 
     def update(
         self, state: TorchLogisticState, items: torch.Tensor, correct: torch.Tensor,

@@ -114,3 +114,20 @@ def test_train_teacher_trains_ppo_on_1024_learners_in_one_batched_env(tmp_path, 
                                       "2048", "--num-envs", "1024", "--out", str(out)])
     assert result.exit_code == 0, result.output
     assert out.exists() and seen == [1024]
+
+
+def test_the_adapter_hands_sb3_numpy_from_a_torch_env() -> None:
+    pytest.importorskip("torch")
+    from edusim.envs import as_sb3_vec_env
+
+    envs = [as_sb3_vec_env(gym.make_vec("edusim/Tutor-v0", num_envs=3, max_episode_steps=2,
+                                        vectorization_mode="vector_entry_point", **extra))
+            for extra in ({}, {"device": "cpu"})]
+    for venv in envs:
+        venv.seed(1)
+    first = [venv.reset() for venv in envs]
+    assert isinstance(first[1], np.ndarray) and np.array_equal(*first)
+    for _ in range(3):  # one autoreset
+        steps = [venv.step(np.array([0, 1, 2])) for venv in envs]
+        assert np.array_equal(steps[0][0], steps[1][0]) and steps[1][0].dtype == np.float32
+        assert steps[0][2].tolist() == steps[1][2].tolist()

@@ -79,3 +79,24 @@ def test_torch_env_rejects_bad_actions_and_models_without_a_torch_form() -> None
     with pytest.raises(ValueError, match="no torch form"):
         gym.make_vec("edusim/Tutor-v0", num_envs=2, vectorization_mode="vector_entry_point",
                      device="cpu", learner="kss", curriculum=kss_curriculum())
+
+
+@pytest.mark.parametrize("kwargs", [{}, {"learner_mode": "mutate", "pool_size": 3},
+                                    {"observe_mastery": True, "pool_seed": None}])
+def test_torch_vector_kss_env_follows_the_numpy_one(kwargs: dict) -> None:
+    n = 8
+    make = lambda **extra: gym.make_vec(  # noqa: E731
+        "edusim/KSS-v0", num_envs=n, vectorization_mode="vector_entry_point", **kwargs, **extra)
+    numpy_env, torch_env = make(), make(device="cpu")
+    obs, info = numpy_env.reset(seed=3)
+    tobs, tinfo = torch_env.reset(seed=3)
+    assert np.array_equal(obs, tobs.numpy())
+    rng = np.random.default_rng(0)
+    for _ in range(45):  # two autoresets (20 steps an episode)
+        actions = rng.integers(0, 10, size=n)
+        want, got = numpy_env.step(actions), torch_env.step(torch.as_tensor(actions))
+        assert np.array_equal(want[0], got[0].numpy())
+        np.testing.assert_allclose(want[1], got[1].numpy(), rtol=0, atol=1e-12)
+        assert np.array_equal(want[3], got[3].numpy())
+        for key, value in want[4].items():
+            np.testing.assert_allclose(value, got[4][key].numpy(), rtol=0, atol=1e-12)
