@@ -7,6 +7,9 @@
 | ``edusim/KSS-v0``            | a knowledge point for a KSS learner (EduSim)    | native |
 | ``edusim/TaskSpace-v0``      | a task in a continuous box (ALP-GMM toy space)  | native |
 | ``edusim/TaskSpaceTorch-v0`` | a task in the box, for a torch network learner  | native |
+| ``edusim/DataGenOpen-v0``    | a data-generation plan, from a student's errors | native |
+| ``edusim/DataGenSkillList-v0``| an example budget split over skills            | native |
+| ``edusim/DataGenSkillTree-v0``| explore sub-skills, or re-allocate over a tree | native |
 
 How to add an environment
 -------------------------
@@ -74,6 +77,15 @@ ENVS: dict[str, Entry] = {
     "edusim/TaskSpaceTorch-v0": _env(
         _M + "task_space_torch:TaskSpaceTorchEnv", _M + "task_space_torch:TaskSpaceTorchVectorEnv",
         2_000, "Task space (torch learner)", "The task box learned by a small torch network."),
+    "edusim/DataGenOpen-v0": _env(
+        _M + "datagen_open:DataGenOpenEnv", _M + "datagen_open:DataGenOpenVectorEnv", 8,
+        "DataGen (open)", "Read a torch student's errors, write a free data-generation plan."),
+    "edusim/DataGenSkillList-v0": _env(
+        _M + "datagen_list:DataGenSkillListEnv", _M + "datagen_list:DataGenSkillListVectorEnv",
+        8, "DataGen (skill list)", "Split a budget of generated examples over skills."),
+    "edusim/DataGenSkillTree-v0": _env(
+        _M + "datagen_tree:DataGenSkillTreeEnv", _M + "datagen_tree:DataGenSkillTreeVectorEnv",
+        8, "DataGen (skill tree)", "Explore sub-skills of a skill tree or re-allocate over it."),
 }
 
 #: Every environment id edusim registers, in table order.
