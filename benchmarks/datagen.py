@@ -11,6 +11,8 @@ measured side by side in this process.
 
 Usage:
     .venv/bin/python benchmarks/datagen.py --seeds 5 --rounds 8 --out runs/bench_datagen
+    .venv/bin/python benchmarks/datagen.py --seeds 5 --rounds 5 --steps 80 \
+        --protocol continual --eval-per-subskill 16 --out runs/bench_datagen   # the README
     .venv/bin/python benchmarks/datagen.py --quick                # seconds-long smoke run
     .venv/bin/python benchmarks/datagen.py --device cpu,cuda      # on a machine with a GPU
 """
@@ -146,6 +148,9 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--seeds", type=int, default=5)
     p.add_argument("--rounds", type=int, default=8)
     p.add_argument("--steps", type=int, default=None, help="student steps per round")
+    p.add_argument("--protocol", choices=["reinit", "continual"], default=None)
+    p.add_argument("--eval-per-subskill", type=int, default=None)
+    p.add_argument("--no-timing", action="store_true", help="skip the round and K timings")
     p.add_argument("--ppo-steps", type=int, default=64, help="PPO training rounds")
     p.add_argument("--device", default="cpu", help="comma-separated, e.g. cpu,cuda")
     p.add_argument("--threads", type=int, default=2)
@@ -154,8 +159,11 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--out", type=Path, default=None)
     args = p.parse_args(argv)
     torch.set_num_threads(args.threads)
-    student = {} if args.steps is None else {"steps": args.steps}
+    student = {k: v for k, v in (("steps", args.steps), ("protocol", args.protocol))
+               if v is not None}
     kwargs: dict = {"student": student}
+    if args.eval_per_subskill is not None:
+        kwargs["eval_per_subskill"] = args.eval_per_subskill
     if args.quick:
         student.update(d_model=16, n_heads=2, n_layers=1, steps=5)
         kwargs.update(eval_per_subskill=4, budget=32)
@@ -177,6 +185,11 @@ def main(argv: list[str] | None = None) -> int:
     results = pd.concat(results, ignore_index=True)
     table = summarize(results)
     print(markdown(table))
+    if args.out is not None:
+        with atomic_path(args.out / "results.csv") as path:
+            results.to_csv(path, index=False)
+    if args.no_timing:
+        return 0
     timing = []
     for device in args.device.split(","):
         print(f"\none round of one default student on {device}: "
@@ -186,9 +199,8 @@ def main(argv: list[str] | None = None) -> int:
     timing = pd.concat(timing, ignore_index=True)
     print("\n" + markdown(timing))
     if args.out is not None:
-        for name, frame in (("results.csv", results), ("speedup.csv", timing)):
-            with atomic_path(args.out / name) as path:
-                frame.to_csv(path, index=False)
+        with atomic_path(args.out / "speedup.csv") as path:
+            timing.to_csv(path, index=False)
         with atomic_path(args.out / "results.md") as path:
             path.write_text(markdown(table) + "\n\n"
                             + markdown(timing) + "\n")

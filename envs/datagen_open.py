@@ -10,7 +10,7 @@ from gymnasium import spaces
 
 from edusim.envs.core import BatchEnv, BatchVectorEnv, InvalidActionError
 from edusim.envs.datagen_core import DataGenBatch, DataGenConfig, DataGenText
-from edusim.tasks import MAX_DIGITS, Examples, Plan, Spec, parse
+from edusim.tasks import MAX_DIGITS, Examples, Plan, parse
 from edusim.tasks.quality import REASONS
 
 __all__ = ["DataGenOpenBatch", "DataGenOpenConfig", "DataGenOpenEnv", "DataGenOpenVectorEnv"]
@@ -146,12 +146,13 @@ class DataGenOpenEnv(DataGenText, BatchEnv):
     plan with free parameters.
 
     ## Action Space
-    ``Box(0, 1, (S + 3,), float32)``: ``0 .. S-1`` weights over the ``S`` sub-skills
-    (operation mix, carries and borrows included; all zeros: even), ``S, S+1`` the two ends of
-    the digit range of the numbers, in either order (``0`` is 1 digit, ``1`` is 9 digits),
-    ``S+2`` the number of examples as a share of ``budget`` (at least one);
-    ``env.unwrapped.datagen.plan_action(mix, digits, n)`` builds one. A malformed action raises :class:`~edusim.envs.core.InvalidActionError`; sub-skills that cannot
-    exist in the digit range (borrowing with one-digit numbers) count as rejected.
+    ``Box(0, 1, (S + 3,), float32)``: ``0 .. S-1`` weights over the ``S`` sub-skills (operation
+    mix, carries and borrows included; all zeros: even), ``S, S+1`` the two ends of the digit
+    range of the numbers, in either order (``0`` is 1 digit, ``1`` is 9 digits), ``S+2`` the
+    number of examples as a share of ``budget`` (at least one);
+    ``env.unwrapped.datagen.plan_action(mix, digits, n)`` builds one. A malformed action raises
+    :class:`~edusim.envs.core.InvalidActionError`; sub-skills that cannot exist in the digit
+    range (borrowing with one-digit numbers) count as rejected.
 
     ## Observation Space
     ``Box(0, vocab - 1, (n_errors, Lp + 2 La), int64)``: up to ``n_errors`` held-out problems

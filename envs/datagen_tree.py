@@ -136,12 +136,13 @@ class DataGenSkillTreeEnv(DataGenText, BatchEnv):
 
     ## Action Space
     ``Box(0, 1, (1 + K + S,), float32)``: index 0 is the explore flag, then a weight per node
-    (the ``K`` skills, then the ``S`` sub-skills). Flag ``>= 0.5`` explores: every skill with a positive weight opens its next
-    undiscovered sub-skill and the budget is split over the newly opened ones by those weights
-    (over the skills when nothing is left to open). Flag ``< 0.5`` exploits: the budget is split over
-    the nodes by the weights, ignoring undiscovered sub-skills (evenly over the skills when no
-    weight is left); weights outside ``[0, 1]`` or a wrong shape raise :class:`~edusim.envs.core.InvalidActionError`. A skill node's examples
-    mix its sub-skills as the generator draws them.
+    (the ``K`` skills, then the ``S`` sub-skills). Flag ``>= 0.5`` explores: every skill with a
+    positive weight opens its next undiscovered sub-skill and the budget is split over the newly
+    opened ones by those weights (over the skills when nothing is left to open). Flag ``< 0.5``
+    exploits: the budget is split over the nodes by the weights, ignoring undiscovered
+    sub-skills (evenly over the skills when no weight is left); weights outside ``[0, 1]`` or a
+    wrong shape raise :class:`~edusim.envs.core.InvalidActionError`. A skill node's examples mix
+    its sub-skills as the generator draws them.
 
     ## Observation Space
     ``Box(0, 1, (2 (K + S) + S,), float32)``:

@@ -70,7 +70,7 @@ def test_lp_alloc_moves_budget_to_arms_that_progress():
     env = gym.make("edusim/DataGenSkillList-v0", **TINY)
     teacher = agents.make("lp-alloc", env, seed=0, epsilon=0.0)
     obs = np.zeros(13, np.float32)
-    for step in range(3):
+    for _ in range(3):
         action = teacher.act(obs)
         nxt = obs.copy()
         nxt[4] += 0.2  # only "equation" improves
