@@ -12,7 +12,7 @@ measured side by side in this process.
 Usage:
     .venv/bin/python benchmarks/datagen.py --seeds 5 --rounds 8 --out runs/bench_datagen
     .venv/bin/python benchmarks/datagen.py --seeds 5 --rounds 5 --steps 80 \
-        --protocol continual --eval-per-subskill 16 --out runs/bench_datagen   # the README
+        --protocol continual --eval-per-subskill 16 --out runs/bench_datagen
     .venv/bin/python benchmarks/datagen.py --quick                # seconds-long smoke run
     .venv/bin/python benchmarks/datagen.py --device cpu,cuda      # on a machine with a GPU
 """
@@ -149,6 +149,9 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--rounds", type=int, default=8)
     p.add_argument("--steps", type=int, default=None, help="student steps per round")
     p.add_argument("--protocol", choices=["reinit", "continual"], default=None)
+    p.add_argument("--d-model", type=int, default=None)
+    p.add_argument("--layers", type=int, default=None)
+    p.add_argument("--budget", type=int, default=None, help="examples per round")
     p.add_argument("--eval-per-subskill", type=int, default=None)
     p.add_argument("--no-timing", action="store_true", help="skip the round and K timings")
     p.add_argument("--ppo-steps", type=int, default=64, help="PPO training rounds")
@@ -159,11 +162,13 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--out", type=Path, default=None)
     args = p.parse_args(argv)
     torch.set_num_threads(args.threads)
-    student = {k: v for k, v in (("steps", args.steps), ("protocol", args.protocol))
+    student = {k: v for k, v in (("steps", args.steps), ("protocol", args.protocol),
+                                 ("d_model", args.d_model), ("n_layers", args.layers))
                if v is not None}
     kwargs: dict = {"student": student}
-    if args.eval_per_subskill is not None:
-        kwargs["eval_per_subskill"] = args.eval_per_subskill
+    for key, value in (("eval_per_subskill", args.eval_per_subskill), ("budget", args.budget)):
+        if value is not None:
+            kwargs[key] = value
     if args.quick:
         student.update(d_model=16, n_heads=2, n_layers=1, steps=5)
         kwargs.update(eval_per_subskill=4, budget=32)
