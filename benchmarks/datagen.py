@@ -95,9 +95,10 @@ def summarize(results: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def one_round_seconds(kwargs: dict, device: str) -> float:
-    """Seconds of one round (generate, train, evaluate) of one student."""
-    env = gym.make("edusim/DataGenSkillList-v0", **{**kwargs, "device": device})
+def one_round_seconds(device: str) -> float:
+    """Seconds of one round (generate, train, evaluate) of one default student (the env's
+    defaults: a d-64 two-layer transformer, 200 steps, 128 examples, 384 held-out problems)."""
+    env = gym.make("edusim/DataGenSkillList-v0", device=device)
     env.reset(seed=0)
     env.step(np.ones(env.action_space.shape, np.float32))  # warm-up
     start = time.perf_counter()
@@ -134,45 +135,15 @@ def speedup(ks: list[int], steps: int, student: dict, device: str) -> pd.DataFra
     for k in ks:
         batched = timed(list(range(k)))
         floor = timed([0], batch_size=student.get("batch_size", 64) * k)
-        rows.append({"K": k, "device": device, "batched s": round(batched, 3),
+        rows.append({"K": k, "d_model": student["d_model"], "device": device, "batched s": round(batched, 3),
                      "K separate s": round(one * k, 3), "floor s": round(floor, 3),
                      "speed-up": round(one * k / batched, 2),
                      "batched / floor": round(batched / floor, 2)})
     return pd.DataFrame(rows)
 
 
-def main(argv: list[str] | None = None) -> int:
-    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    p.add_argument("--envs", default=",".join(ENVS))
-    p.add_argument("--teachers", default=",".join(TEACHERS))
-    p.add_argument("--seeds", type=int, default=5)
-    p.add_argument("--rounds", type=int, default=8)
-    p.add_argument("--steps", type=int, default=None, help="student steps per round")
-    p.add_argument("--protocol", choices=["reinit", "continual"], default=None)
-    p.add_argument("--d-model", type=int, default=None)
-    p.add_argument("--layers", type=int, default=None)
-    p.add_argument("--budget", type=int, default=None, help="examples per round")
-    p.add_argument("--eval-per-subskill", type=int, default=None)
-    p.add_argument("--no-timing", action="store_true", help="skip the round and K timings")
-    p.add_argument("--ppo-steps", type=int, default=64, help="PPO training rounds")
-    p.add_argument("--device", default="cpu", help="comma-separated, e.g. cpu,cuda")
-    p.add_argument("--threads", type=int, default=2)
-    p.add_argument("--ks", default="1,4,16")
-    p.add_argument("--quick", action="store_true", help="tiny students, 2 seeds, 2 rounds")
-    p.add_argument("--out", type=Path, default=None)
-    args = p.parse_args(argv)
-    torch.set_num_threads(args.threads)
-    student = {k: v for k, v in (("steps", args.steps), ("protocol", args.protocol),
-                                 ("d_model", args.d_model), ("n_layers", args.layers))
-               if v is not None}
-    kwargs: dict = {"student": student}
-    for key, value in (("eval_per_subskill", args.eval_per_subskill), ("budget", args.budget)):
-        if value is not None:
-            kwargs[key] = value
-    if args.quick:
-        student.update(d_model=16, n_heads=2, n_layers=1, steps=5)
-        kwargs.update(eval_per_subskill=4, budget=32)
-        args.seeds, args.rounds, args.ppo_steps, args.ks = 2, 2, 8, "1,2"
+def teacher_table(args: argparse.Namespace, kwargs: dict) -> None:
+    """Every env x teacher on ``args.seeds`` batched students; prints and writes the table."""
     seeds = list(range(args.seeds))  # consecutive: a vector reset seeds row i with i
     results = []
     with tempfile.TemporaryDirectory() as tmp:
@@ -193,22 +164,63 @@ def main(argv: list[str] | None = None) -> int:
     if args.out is not None:
         with atomic_path(args.out / "results.csv") as path:
             results.to_csv(path, index=False)
+        with atomic_path(args.out / "results.md") as path:
+            path.write_text(markdown(table) + "\n")
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--envs", default=",".join(ENVS))
+    p.add_argument("--teachers", default=",".join(TEACHERS))
+    p.add_argument("--seeds", type=int, default=5)
+    p.add_argument("--rounds", type=int, default=8)
+    p.add_argument("--steps", type=int, default=None, help="student steps per round")
+    p.add_argument("--protocol", choices=["reinit", "continual"], default=None)
+    p.add_argument("--d-model", type=int, default=None)
+    p.add_argument("--layers", type=int, default=None)
+    p.add_argument("--budget", type=int, default=None, help="examples per round")
+    p.add_argument("--eval-per-subskill", type=int, default=None)
+    p.add_argument("--no-timing", action="store_true", help="skip the round and K timings")
+    p.add_argument("--timing-only", action="store_true", help="only the round and K timings")
+    p.add_argument("--ppo-steps", type=int, default=64, help="PPO training rounds")
+    p.add_argument("--device", default="cpu", help="comma-separated, e.g. cpu,cuda")
+    p.add_argument("--threads", type=int, default=2)
+    p.add_argument("--ks", default="1,4,16")
+    p.add_argument("--widths", default="32,64,128", help="student widths of the K timing")
+    p.add_argument("--quick", action="store_true", help="tiny students, 2 seeds, 2 rounds")
+    p.add_argument("--out", type=Path, default=None)
+    args = p.parse_args(argv)
+    torch.set_num_threads(args.threads)
+    student = {k: v for k, v in (("steps", args.steps), ("protocol", args.protocol),
+                                 ("d_model", args.d_model), ("n_layers", args.layers))
+               if v is not None}
+    kwargs: dict = {"student": student}
+    for key, value in (("eval_per_subskill", args.eval_per_subskill), ("budget", args.budget)):
+        if value is not None:
+            kwargs[key] = value
+    if args.quick:
+        student.update(d_model=16, n_heads=2, n_layers=1, steps=5)
+        kwargs.update(eval_per_subskill=4, budget=32)
+        args.seeds, args.rounds, args.ppo_steps, args.ks, args.widths = 2, 2, 8, "1,2", "16"
+    if not args.timing_only:
+        teacher_table(args, kwargs)
     if args.no_timing:
         return 0
     timing = []
     for device in args.device.split(","):
-        print(f"\none round of one default student on {device}: "
-              f"{one_round_seconds(kwargs, device):.2f} s")
-        timing.append(speedup([int(k) for k in args.ks.split(",")],
-                              student.get("steps", 50), student, device))
+        if not args.quick:
+            print(f"\none round of one default student on {device}: "
+                  f"{one_round_seconds(device):.2f} s")
+        for width in args.widths.split(","):  # the default student's size, and others
+            timing.append(speedup([int(k) for k in args.ks.split(",")], 50,
+                                  {"d_model": int(width)}, device))
     timing = pd.concat(timing, ignore_index=True)
     print("\n" + markdown(timing))
     if args.out is not None:
         with atomic_path(args.out / "speedup.csv") as path:
             timing.to_csv(path, index=False)
-        with atomic_path(args.out / "results.md") as path:
-            path.write_text(markdown(table) + "\n\n"
-                            + markdown(timing) + "\n")
+        with atomic_path(args.out / "timing.md") as path:
+            path.write_text(markdown(timing) + "\n")
     return 0
 
 

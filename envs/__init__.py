@@ -1,15 +1,15 @@
 """edusim's Gymnasium environments; importing this module registers their ids.
 
-| id                           | what the teacher chooses                        | vector |
-|------------------------------|-------------------------------------------------|--------|
-| ``edusim/Tutor-v0``          | a practice item for one BKT learner             | native |
-| ``edusim/TutorLogistic-v0``  | a practice item for one IRT+PFA learner         | native |
-| ``edusim/KSS-v0``            | a knowledge point for a KSS learner (EduSim)    | native |
-| ``edusim/TaskSpace-v0``      | a task in a continuous box (ALP-GMM toy space)  | native |
-| ``edusim/TaskSpaceTorch-v0`` | a task in the box, for a torch network learner  | native |
-| ``edusim/DataGenOpen-v0``    | a data-generation plan, from a student's errors | native |
-| ``edusim/DataGenSkillList-v0``| an example budget split over skills            | native |
-| ``edusim/DataGenSkillTree-v0``| explore sub-skills, or re-allocate over a tree | native |
+| id                             | what the teacher chooses                        | vector |
+|--------------------------------|-------------------------------------------------|--------|
+| ``edusim/Tutor-v0``            | a practice item for one BKT learner             | native |
+| ``edusim/TutorLogistic-v0``    | a practice item for one IRT+PFA learner         | native |
+| ``edusim/KSS-v0``              | a knowledge point for a KSS learner (EduSim)    | native |
+| ``edusim/TaskSpace-v0``        | a task in a continuous box (ALP-GMM toy space)  | native |
+| ``edusim/TaskSpaceTorch-v0``   | a task in the box, for a torch network learner  | native |
+| ``edusim/DataGenOpen-v0``      | a data-generation plan, from a student's errors | native |
+| ``edusim/DataGenSkillList-v0`` | an example budget split over skills             | native |
+| ``edusim/DataGenSkillTree-v0`` | explore sub-skills, or re-allocate over a tree  | native |
 
 How to add an environment
 -------------------------

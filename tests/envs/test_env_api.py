@@ -36,10 +36,20 @@ VARIANTS = [
     ("edusim/TaskSpace-v0", {"cells_per_dim": 3, "unlearnable": 0.3, "noise": 0.05,
                              "learning_rate": 0.2}),
 ]
-CASES = [(i, {}) for i in ENV_IDS] + VARIANTS
+#: Ids whose defaults train real torch students (seconds a step): tiny settings here.
+FAST = dict.fromkeys(
+    ["edusim/DataGenOpen-v0", "edusim/DataGenSkillList-v0", "edusim/DataGenSkillTree-v0"],
+    {"student": {"d_model": 16, "n_heads": 2, "n_layers": 1, "steps": 2, "batch_size": 8},
+     "eval_per_subskill": 2, "budget": 12})
+CASES = [(i, FAST.get(i, {})) for i in ENV_IDS] + VARIANTS
 NAMES = ["-".join([i, *kw]) for i, kw in CASES]
 VECTOR_CASES = [c for c in CASES if gym.spec(c[0]).vector_entry_point is not None]
 VECTOR_NAMES = [n for n, c in zip(NAMES, CASES, strict=True) if c in VECTOR_CASES]
+
+
+def _make(env_id: str) -> gym.Env:
+    """``env_id`` with its defaults (tiny ones for the ids in :data:`FAST`)."""
+    return gym.make(env_id, **FAST.get(env_id, {}))
 
 
 def _rollout(env: gym.Env, seed: int, steps: int = 25) -> list:
@@ -100,12 +110,12 @@ def test_one_learner_fast_paths_change_no_trajectory(env_id: str, kwargs: dict) 
 @pytest.mark.parametrize("env_id", ENV_IDS)
 def test_any_non_negative_int_seeds_a_reset(env_id: str) -> None:
     big = 2**70
-    a, b = _rollout(gym.make(env_id), seed=big, steps=5), _rollout(gym.make(env_id), big, 5)
+    a, b = _rollout(_make(env_id), seed=big, steps=5), _rollout(_make(env_id), big, 5)
     assert _same(a, b)
-    if not gym.make(env_id).metadata.get("deterministic", False):
-        assert not _same(a, _rollout(gym.make(env_id), seed=big + 1, steps=5))
+    if not _make(env_id).metadata.get("deterministic", False):
+        assert not _same(a, _rollout(_make(env_id), seed=big + 1, steps=5))
     with pytest.raises(gym.error.Error, match="greater or equal to zero"):
-        gym.make(env_id).reset(seed=-1)
+        _make(env_id).reset(seed=-1)
 
 
 @pytest.mark.parametrize(("env_id", "kwargs"), CASES, ids=NAMES)
@@ -126,7 +136,7 @@ def test_pickle_and_deepcopy_preserve_the_future(env_id: str, kwargs: dict) -> N
 
 @pytest.mark.parametrize("env_id", ENV_IDS)
 def test_invalid_action_is_a_clear_error(env_id: str) -> None:
-    env = gym.make(env_id)
+    env = _make(env_id)
     env.reset(seed=0)
     space = env.action_space
     bad = space.n + 5 if isinstance(space, gym.spaces.Discrete) else np.full(space.shape, 10.0)
@@ -137,7 +147,7 @@ def test_invalid_action_is_a_clear_error(env_id: str) -> None:
 @pytest.mark.parametrize("env_id", ENV_IDS)
 def test_step_before_reset_raises(env_id: str) -> None:
     with pytest.raises(gym.error.ResetNeeded):
-        gym.make(env_id).unwrapped.step(gym.make(env_id).action_space.sample())
+        _make(env_id).unwrapped.step(_make(env_id).action_space.sample())
 
 
 @pytest.mark.parametrize("env_id", ENV_IDS)
