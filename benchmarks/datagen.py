@@ -135,7 +135,8 @@ def speedup(ks: list[int], steps: int, student: dict, device: str) -> pd.DataFra
     for k in ks:
         batched = timed(list(range(k)))
         floor = timed([0], batch_size=student.get("batch_size", 64) * k)
-        rows.append({"K": k, "d_model": student["d_model"], "device": device, "batched s": round(batched, 3),
+        rows.append({"K": k, "d_model": student["d_model"], "device": device,
+                     "batched s": round(batched, 3),
                      "K separate s": round(one * k, 3), "floor s": round(floor, 3),
                      "speed-up": round(one * k / batched, 2),
                      "batched / floor": round(batched / floor, 2)})

@@ -164,7 +164,8 @@ class DataGenBatch(BatchCore):
         if self.students is None or len(rows) == self.n:
             self.students = fresh
         else:
-            self.students.restore(fresh, members=rows.tolist())
+            self.students.restore(fresh, members=rows.tolist(),
+                                  source_members=list(range(len(rows))))
         self.counts[rows] = 0
         self.steps[rows] = 0
         for arr in (self.added, self.rejected, self.known, *self.rejected_by.values()):
@@ -233,7 +234,8 @@ class DataGenBatch(BatchCore):
         students.fit([torch.from_numpy(data[i].prompts) for i in rows],
                      [torch.from_numpy(data[i].answers) for i in rows])
         if students is not self.students:
-            self.students.restore(students, members=rows)
+            self.students.restore(students, members=rows,
+                                  source_members=list(range(len(rows))))
 
     def _evaluate(self, rows: np.ndarray) -> None:
         predicted = self.students.predict(torch.from_numpy(self.held_out.prompts)).cpu().numpy()
