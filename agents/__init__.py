@@ -14,6 +14,10 @@ from __future__ import annotations
 from edusim.agents import (  # noqa: F401
     alp_gmm,
     covar_gmm,
+    datagen_fixed,
+    datagen_lp,
+    datagen_uniform,
+    datagen_weakest,
     exp3,
     fixed_order,
     llm,

@@ -11,8 +11,9 @@ look mastered and which does not; on a task box, a random cell on the edge of th
 region). With an OpenAI-compatible server configured, a real model chooses.
 
 Supported environments: tutoring environments with a curriculum (``edusim/Tutor-v0``: the
-model names a skill, an item of it is drawn) and task boxes (``edusim/TaskSpace-v0``: the
-model gives a point).
+model names a skill, an item of it is drawn), task boxes (``edusim/TaskSpace-v0``: the
+model gives a point) and the DataGen envs (the model allocates generated examples over
+skills, from the env's text rendering; see :mod:`edusim.agents.llm_datagen`).
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ import numpy as np
 
 from edusim.agents._lp import TaskBox
 from edusim.agents.base import Teacher, register
+from edusim.agents.llm_datagen import data_action
 from edusim.envs.tutor_obs import TutorView
 from edusim.llm import (
     BackendKind,
@@ -173,7 +175,10 @@ class LLMTeacher(Teacher):
                        if settings.kind is BackendKind.OFFLINE else make_backend(settings))
         self.backend = backend
         self.last_answer: Any = None
-        if isinstance(env.action_space, gym.spaces.Box):
+        self.datagen = getattr(env.unwrapped, "datagen", None)  # DataGen envs: llm_datagen
+        if self.datagen is not None:
+            self.box = self.view = None
+        elif isinstance(env.action_space, gym.spaces.Box):
             config = getattr(env.unwrapped, "config", None)
             if not hasattr(config, "cells_per_dim"):
                 raise TypeError(f"the llm teacher needs a task-space grid, got {env.unwrapped!r}")
@@ -184,6 +189,9 @@ class LLMTeacher(Teacher):
             self.items = self.view.items_by_skill()
 
     def act(self, obs: Any) -> Any:
+        if self.datagen is not None:
+            action, self.last_answer = data_action(self.datagen, self.backend, obs)
+            return action
         obs = np.asarray(obs, dtype=np.float64)
         if self.view is None:
             answer = self.backend.answer(NextTaskRequest(self.box, obs, self.grid))

@@ -1,13 +1,16 @@
 """edusim's Gymnasium environments; importing this module registers their ids.
 
-| id                           | what the teacher chooses                        | vector |
-|------------------------------|-------------------------------------------------|--------|
-| ``edusim/Tutor-v0``          | a practice item for one BKT learner             | native |
-| ``edusim/TutorLogistic-v0``  | a practice item for one IRT+PFA learner         | native |
-| ``edusim/KSS-v0``            | a knowledge point for a KSS learner (EduSim)    | native |
-| ``edusim/TaskSpace-v0``      | a task in a continuous box (ALP-GMM toy space)  | native |
-| ``edusim/TaskSpaceTorch-v0`` | a task in the box, for a torch network learner  | native |
-| ``edusim/SelfCurriculum-v0`` | g problem sets (generator parameters) for SOAR  | no     |
+| id                             | what the teacher chooses                        | vector |
+|--------------------------------|-------------------------------------------------|--------|
+| ``edusim/Tutor-v0``            | a practice item for one BKT learner             | native |
+| ``edusim/TutorLogistic-v0``    | a practice item for one IRT+PFA learner         | native |
+| ``edusim/KSS-v0``              | a knowledge point for a KSS learner (EduSim)    | native |
+| ``edusim/TaskSpace-v0``        | a task in a continuous box (ALP-GMM toy space)  | native |
+| ``edusim/TaskSpaceTorch-v0``   | a task in the box, for a torch network learner  | native |
+| ``edusim/DataGenOpen-v0``      | a data-generation plan, from a student's errors | native |
+| ``edusim/DataGenSkillList-v0`` | an example budget split over skills             | native |
+| ``edusim/DataGenSkillTree-v0`` | explore sub-skills, or re-allocate over a tree  | native |
+| ``edusim/SelfCurriculum-v0``   | g problem sets (generator parameters) for SOAR  | no     |
 
 How to add an environment
 -------------------------
@@ -60,6 +63,10 @@ def _env(
     })
 
 
+#: Tiny students for the contract tests of the DataGen envs.
+_DATAGEN_QUICK = {"student": {"d_model": 16, "n_heads": 2, "n_layers": 1, "steps": 2,
+                              "batch_size": 8}, "eval_per_subskill": 2, "budget": 12}
+
 #: Seconds-long self-curriculum runs for the contract tests.
 _SELF_CURRICULUM_QUICK = dict(
     pretrain_examples=200, pretrain_steps=20, hard_digits=(2, 2), hard_candidates=32, fail_n=4,
@@ -86,6 +93,18 @@ ENVS: dict[str, Entry] = {
     "edusim/TaskSpaceTorch-v0": _env(
         _M + "task_space_torch:TaskSpaceTorchEnv", _M + "task_space_torch:TaskSpaceTorchVectorEnv",
         2_000, "Task space (torch learner)", "The task box learned by a small torch network."),
+    "edusim/DataGenOpen-v0": _env(
+        _M + "datagen_open:DataGenOpenEnv", _M + "datagen_open:DataGenOpenVectorEnv", 8,
+        "DataGen (open)", "Read a torch student's errors, write a free data-generation plan.",
+        quick_kwargs=_DATAGEN_QUICK),
+    "edusim/DataGenSkillList-v0": _env(
+        _M + "datagen_list:DataGenSkillListEnv", _M + "datagen_list:DataGenSkillListVectorEnv",
+        8, "DataGen (skill list)", "Split a budget of generated examples over skills.",
+        quick_kwargs=_DATAGEN_QUICK),
+    "edusim/DataGenSkillTree-v0": _env(
+        _M + "datagen_tree:DataGenSkillTreeEnv", _M + "datagen_tree:DataGenSkillTreeVectorEnv",
+        8, "DataGen (skill tree)", "Explore sub-skills of a skill tree or re-allocate over it.",
+        quick_kwargs=_DATAGEN_QUICK),
     "edusim/SelfCurriculum-v0": _env(
         _M + "self_curriculum:SelfCurriculumEnv", None, 20,
         "Self-curriculum (SOAR)", "Propose problem sets that unlock hard problems a student "

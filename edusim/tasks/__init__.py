@@ -24,12 +24,20 @@ Example:
 from edusim.tasks.domain import ArithmeticDomain
 from edusim.tasks.engines import Engine, Generated, LLMEngine, Plan, ProgrammaticEngine
 from edusim.tasks.examples import Examples, exact_match, group_mean
-from edusim.tasks.generator import SKILLS, GeneratedTexts, Spec, generate, subskill_names
+from edusim.tasks.generator import (
+    MAX_DIGITS,
+    SKILLS,
+    GeneratedTexts,
+    Spec,
+    generate,
+    subskill_names,
+)
 from edusim.tasks.quality import REASONS, QualityCheck, mark_known
 from edusim.tasks.solver import ParseError, Problem, check, parse, solve
 from edusim.tasks.vocab import TaskFormat, TokenizeError
 
 __all__ = [
+    "MAX_DIGITS",
     "REASONS",
     "SKILLS",
     "ArithmeticDomain",

@@ -89,9 +89,19 @@ class Engine(ABC):
     check: QualityCheck = QualityCheck()
 
     @abstractmethod
+    def write_spec(self, spec: Spec, rng: np.random.Generator) -> tuple[list[str], list[str]]:
+        """Candidate prompt and answer texts for one spec (not yet checked)."""
+
     def write(self, plan: Plan, domain: ArithmeticDomain, rng: np.random.Generator
               ) -> tuple[list[str], list[str]]:
-        """Candidate prompt and answer texts for ``plan`` (not yet checked)."""
+        """Candidate prompt and answer texts for every spec of ``plan``, in order."""
+        prompts: list[str] = []
+        answers: list[str] = []
+        for spec in plan.specs:
+            p, a = self.write_spec(spec, rng)
+            prompts += p
+            answers += a
+        return prompts, answers
 
     def generate(self, plan: Plan, domain: ArithmeticDomain, rng: np.random.Generator
                  ) -> Generated:
@@ -111,15 +121,9 @@ class ProgrammaticEngine(Engine):
     def __init__(self, check: QualityCheck | None = None) -> None:
         self.check = check or QualityCheck()
 
-    def write(self, plan: Plan, domain: ArithmeticDomain, rng: np.random.Generator
-              ) -> tuple[list[str], list[str]]:
-        prompts: list[str] = []
-        answers: list[str] = []
-        for spec in plan.specs:
-            texts = generate(spec, rng)
-            prompts += texts.prompts
-            answers += texts.answers
-        return prompts, answers
+    def write_spec(self, spec: Spec, rng: np.random.Generator) -> tuple[list[str], list[str]]:
+        texts = generate(spec, rng)
+        return texts.prompts, texts.answers
 
 
 @dataclass(frozen=True)
@@ -181,21 +185,19 @@ class LLMEngine(Engine):
         self.backend, self.batch_size = backend, batch_size
         self.check = check or QualityCheck()
 
-    def write(self, plan: Plan, domain: ArithmeticDomain, rng: np.random.Generator
-              ) -> tuple[list[str], list[str]]:
+    def write_spec(self, spec: Spec, rng: np.random.Generator) -> tuple[list[str], list[str]]:
         prompts: list[str] = []
         answers: list[str] = []
-        for spec in plan.specs:
-            for start in range(0, spec.n, self.batch_size):
-                part = replace(spec, n=min(self.batch_size, spec.n - start))
-                try:
-                    items = self.backend.answer(WriteExamples(part)).value.examples
-                except StructuredOutputError:
-                    items = [None] * part.n  # the whole reply is unusable
-                for item in items[: part.n]:
-                    question, answer = _fields(item)
-                    prompts.append(question)
-                    answers.append(answer)
+        for start in range(0, spec.n, self.batch_size):
+            part = replace(spec, n=min(self.batch_size, spec.n - start))
+            try:
+                items = self.backend.answer(WriteExamples(part)).value.examples
+            except StructuredOutputError:
+                items = [None] * part.n  # the whole reply is unusable
+            for item in items[: part.n]:
+                question, answer = _fields(item)
+                prompts.append(question)
+                answers.append(answer)
         return prompts, answers
 
 

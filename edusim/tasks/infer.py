@@ -28,6 +28,7 @@ from sklearn.metrics import adjusted_rand_score
 
 from edusim.tasks.engines import Engine, Plan
 from edusim.tasks.examples import Examples
+from edusim.tasks.quality import REASONS
 
 __all__ = ["SkillClusters", "prompt_features"]
 
@@ -92,17 +93,20 @@ class SkillClusters:
                 "purity": float(majority / len(labels))}
 
     def sample(self, engine: Engine, pool: Plan, domain, counts: np.ndarray,
-               rng: np.random.Generator, max_rounds: int = 8) -> tuple[Examples, int]:
+               rng: np.random.Generator, max_rounds: int = 8
+               ) -> tuple[Examples, dict[str, int]]:
         """``counts[c]`` examples of each inferred skill ``c``, drawn from ``pool`` plans
         (typically every sub-skill evenly) and kept by cluster; returns the examples and the
-        candidates the quality check dropped. Clusters the pool cannot fill stay short."""
+        candidates the quality check dropped, per reason. Clusters the pool cannot fill stay
+        short."""
         counts = np.asarray(counts, dtype=np.int64)
-        need, parts, dropped = counts.copy(), [], 0
+        need, parts, dropped = counts.copy(), [], dict.fromkeys(REASONS, 0)
         for _ in range(max_rounds):
             if not need.any():
                 break
             out = engine.generate(pool, domain, rng)
-            dropped += out.n_rejected
+            for reason, count in out.rejected.items():
+                dropped[reason] += count
             found = self.predict(out.examples.prompts)
             for c in np.flatnonzero(need):
                 take = np.flatnonzero(found == c)[: need[c]]

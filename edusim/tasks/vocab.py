@@ -72,11 +72,12 @@ def tokenize(text: str) -> list[int]:
 
 
 def _join(tokens: list[str]) -> str:
-    out = ""
+    out, prev = "", ""
     for tok in tokens:
-        if out and (tok.isalpha() or out[-1].isalpha()):
+        if out and (len(tok) > 1 or len(prev) > 1):  # words are spaced, symbols are not
             out += " "
         out += tok
+        prev = tok
     return out
 
 

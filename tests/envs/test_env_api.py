@@ -113,10 +113,11 @@ def test_any_non_negative_int_seeds_a_reset(env_id: str) -> None:
     with pytest.raises(gym.error.Error, match="greater or equal to zero"):
         _make(env_id).reset(seed=-1)
     if gym.spec(env_id).vector_entry_point is not None:  # row i is the single env at big + i
-        vec = gym.make_vec(env_id, num_envs=3, vectorization_mode="vector_entry_point")
+        vec = gym.make_vec(env_id, num_envs=3, vectorization_mode="vector_entry_point",
+                           **QUICK[env_id])
         rows = vec.reset(seed=2**64 - 2)[0]  # crosses 2**64 within the batch
-        singles = [gym.make(env_id).reset(seed=2**64 - 2 + i)[0] for i in range(3)]
-        assert _close(rows, np.stack(singles), gym.make(env_id).metadata.get("vector_atol", 0))
+        singles = [_make(env_id).reset(seed=2**64 - 2 + i)[0] for i in range(3)]
+        assert _close(rows, np.stack(singles), _make(env_id).metadata.get("vector_atol", 0))
 
 
 @pytest.mark.parametrize(("env_id", "kwargs"), CASES, ids=NAMES)
