@@ -23,7 +23,6 @@ METRICS = {
     "final_mastery": "final mastery",
     "items_to_mastery": "items to 95% mastery",
 }
-DEFAULT_TEACHERS = ["random", "fixed-order", "mastery-threshold"]
 
 
 def _env_parameters(env_id: str) -> set[str]:
@@ -59,24 +58,25 @@ def _choices() -> tuple[str, dict, list[str], int]:
     if preset is not None:
         left.caption(f"Learner model: {preset} (set by this environment).")
     elif "learner" in _env_parameters(env_id):
+        models = learners.LEARNERS
         env_kwargs["learner"] = left.selectbox(
             "Learner model",
             learners.names(),
-            help="bkt: each skill is known or not, and is learned with some chance at each "
-            "practice. logistic: a smooth ability that grows with practice.",
+            format_func=models.display_name,
+            help="\n\n".join(models.describe().values()),
         )
     else:
         left.caption("This environment has its own learner; no learner model to choose.")
     class_size = right.slider("Class size (simulated learners per teacher)", 2, 40, 8)
     env_kwargs["max_episode_steps"] = right.slider("Lesson length (items practised)", 10, 200, 60)
     names = _usable_teachers(env_id)
+    baselines = agents.names(family="baseline")
     teachers = st.multiselect(
         "Teachers (strategies to compare)",
         names,
-        default=[t for t in DEFAULT_TEACHERS if t in names],
-        help="random: any item. fixed-order: the curriculum in order. mastery-threshold: stay "
-        "on a skill until the learner answers it well. The others are learning-progress "
-        "teachers from the research literature.",
+        default=[t for t in baselines if t in names],
+        format_func=agents.TEACHERS.display_name,
+        help="\n\n".join(agents.TEACHERS.describe()[n] for n in names),
     )
     return env_id, env_kwargs, teachers, class_size
 
