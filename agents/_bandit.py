@@ -24,10 +24,10 @@ __all__ = ["SkillBanditTeacher"]
 
 class SkillBanditTeacher(Teacher):
     """Base of the skill bandits; subclasses define :meth:`skill_probabilities` and
-    :meth:`learn`, and set ``self.config`` (with ``window``) before ``super().__init__``."""
+    :meth:`learn`, and a ``config_class`` with a ``window``."""
 
-    def __init__(self, env: gym.Env, seed: int | None = None) -> None:
-        super().__init__(env, seed)
+    def __init__(self, env: gym.Env, seed: int | None = None, **config: Any) -> None:
+        super().__init__(env, seed, **config)
         self.view = TutorView.of(env)
         self.n_skills = self.view.curriculum.n_skills
         self.items = self.view.items_by_skill()

@@ -28,8 +28,8 @@ class DataGenTeacher(Teacher):
         ValueError: When ``env`` is not a DataGen environment.
     """
 
-    def __init__(self, env: gym.Env, seed: int | None = None) -> None:
-        super().__init__(env, seed)
+    def __init__(self, env: gym.Env, seed: int | None = None, **config: Any) -> None:
+        super().__init__(env, seed, **config)
         self.datagen = getattr(env.unwrapped, "datagen", None)
         if self.datagen is None:
             raise ValueError(f"{type(self).__name__} needs a DataGen environment "

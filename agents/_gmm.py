@@ -25,8 +25,8 @@ __all__ = ["GMMTeacher"]
 
 class GMMTeacher(Teacher):
     """Base of the mixture teachers; subclasses define :meth:`data_row` and
-    :meth:`component_progress`, and set ``self.config`` (with ``fit_rate``,
-    ``random_task_ratio``, ``gmm_sizes``, ``n_init``) before calling ``super().__init__``.
+    :meth:`component_progress`, and a ``config_class`` with ``fit_rate``,
+    ``random_task_ratio``, ``gmm_sizes`` and ``n_init``.
 
     ``reset`` starts a new run: the history and the mixture are cleared (a new learner).
     """
@@ -34,8 +34,8 @@ class GMMTeacher(Teacher):
     #: Number of extra (non-task) columns of a data row.
     extra_columns: int = 1
 
-    def __init__(self, env: gym.Env, seed: int | None = None) -> None:
-        super().__init__(env, seed)
+    def __init__(self, env: gym.Env, seed: int | None = None, **config: Any) -> None:
+        super().__init__(env, seed, **config)
         self.box = TaskBox.of(env)
         self._clear()
 

@@ -17,13 +17,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import gymnasium as gym
 import numpy as np
 from sklearn.mixture import GaussianMixture
 
 from edusim.agents._gmm import GMMTeacher
 from edusim.agents._lp import NearestNeighbourRewards
-from edusim.agents.base import register
 
 __all__ = ["ALPGMMConfig", "ALPGMMTeacher"]
 
@@ -47,6 +45,7 @@ class ALPGMMConfig:
     buffer_size: int = 500
 
     def __post_init__(self) -> None:
+        object.__setattr__(self, "gmm_sizes", tuple(self.gmm_sizes))
         if self.fit_rate < max(self.gmm_sizes, default=1):
             raise ValueError(f"fit_rate {self.fit_rate} is smaller than a mixture size")
         if not 0.0 <= self.random_task_ratio <= 1.0:
@@ -55,7 +54,6 @@ class ALPGMMConfig:
             raise ValueError(f"gmm_sizes must be positive integers, got {self.gmm_sizes}")
 
 
-@register("alp-gmm")
 class ALPGMMTeacher(GMMTeacher):
     """Samples tasks where absolute learning progress is high (Portelas et al. 2019).
 
@@ -72,23 +70,8 @@ class ALPGMMTeacher(GMMTeacher):
         True
     """
 
+    config_class = ALPGMMConfig
     extra_columns = 1
-
-    def __init__(
-        self,
-        env: gym.Env,
-        seed: int | None = None,
-        fit_rate: int = 250,
-        random_task_ratio: float = 0.2,
-        gmm_sizes: tuple[int, ...] = tuple(range(2, 11)),
-        n_init: int = 1,
-        min_history: int = 6,
-        buffer_size: int = 500,
-    ) -> None:
-        self.config = ALPGMMConfig(
-            fit_rate, random_task_ratio, tuple(gmm_sizes), n_init, min_history, buffer_size
-        )
-        super().__init__(env, seed)
 
     def _clear(self) -> None:
         super()._clear()

@@ -1,4 +1,4 @@
-"""The teacher interface every agent implements, and the registry that builds them by name.
+"""The teacher interface every agent implements.
 
 A teacher is a policy over an environment's action space: ``reset(seed)`` starts a run,
 ``act(obs)`` picks the next task, ``observe(action, reward, next_obs)`` feeds back what
@@ -6,19 +6,22 @@ happened. Task-sampling teachers (bandits, ALP-GMM) learn from ``(action, reward
 ignore the observation; RL teachers learn from everything.
 
 Every teacher owns its ``np.random.Generator``: the same seed and the same outcomes give the
-same sequence of actions.
+same sequence of actions. Its settings live in one frozen dataclass, :attr:`Teacher.config_class`,
+built from the keyword arguments by field name (the dataclass is the one place of defaults).
+Teachers are built by name from the table in :mod:`edusim.agents.registry`.
 """
 
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Callable
-from typing import Any
+from typing import Any, ClassVar
 
 import gymnasium as gym
 import numpy as np
 
-__all__ = ["Teacher", "TeacherFactory", "compatible", "register", "make", "names", "teacher_class"]
+from edusim.config import NoConfig, config_from_kwargs
+
+__all__ = ["Teacher"]
 
 
 class Teacher(ABC):
@@ -28,12 +31,17 @@ class Teacher(ABC):
         env: The environment the teacher will act in (read for its spaces and, where a
             teacher needs it, its curriculum); the teacher never steps it.
         seed: Seed of the teacher's own generator; ``None`` draws fresh entropy.
+        **config: Fields of :attr:`config_class`, by name (an unknown name raises
+            :class:`edusim.config.ConfigError`, listing the valid ones).
     """
 
-    #: Registry name, set by :func:`register`.
+    #: The settings dataclass; its field defaults are the teacher's defaults.
+    config_class: ClassVar[type] = NoConfig
+    #: Registry name; :func:`edusim.agents.make` sets it on the teachers it builds.
     name: str = ""
 
-    def __init__(self, env: gym.Env, seed: int | None = None) -> None:
+    def __init__(self, env: gym.Env, seed: int | None = None, **config: Any) -> None:
+        self.config = config_from_kwargs(self.config_class, config, f"{type(self).__name__}")
         self.action_space = env.action_space
         self.observation_space = env.observation_space
         self.rng = np.random.default_rng(seed)
@@ -55,71 +63,3 @@ class Teacher(ABC):
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}()"
-
-
-TeacherFactory = Callable[..., Teacher]
-_REGISTRY: dict[str, TeacherFactory] = {}
-
-
-def register(name: str) -> Callable[[type[Teacher]], type[Teacher]]:
-    """Class decorator: make the teacher buildable as ``edusim.agents.make(name, env)``."""
-    if name != name.lower() or " " in name or "_" in name:
-        raise ValueError(f"teacher names are lower-case and hyphenated, got {name!r}")
-
-    def decorator(cls: type[Teacher]) -> type[Teacher]:
-        if name in _REGISTRY:
-            raise ValueError(f"teacher {name!r} is already registered")
-        cls.name = name
-        _REGISTRY[name] = cls
-        return cls
-
-    return decorator
-
-
-def names() -> list[str]:
-    """Registered teacher names, sorted."""
-    return sorted(_REGISTRY)
-
-
-def teacher_class(name: str) -> TeacherFactory:
-    """The class (factory) registered as ``name``; raises like :func:`make` when unknown."""
-    try:
-        return _REGISTRY[name]
-    except KeyError:
-        raise ValueError(f"unknown teacher {name!r}; valid teachers: {names()}") from None
-
-
-def make(name: str, env: gym.Env, seed: int | None = None, **config: Any) -> Teacher:
-    """Build teacher ``name`` for ``env``; ``config`` goes to its config dataclass.
-
-    Raises:
-        ValueError: For an unknown name (the message lists the valid ones) or bad config.
-    """
-    factory = teacher_class(name)
-    try:
-        return factory(env, seed=seed, **config)
-    except TypeError as exc:
-        raise ValueError(f"bad configuration for teacher {name!r}: {exc}") from None
-
-
-def compatible(env: gym.Env) -> list[str]:
-    """Teachers that can act in ``env`` with their default configuration, sorted.
-
-    A teacher that needs settings to exist at all (``ppo`` needs a trained policy file) is
-    not listed. Building a teacher is cheap: no environment step is taken.
-
-    Example:
-        >>> import gymnasium as gym, edusim
-        >>> from edusim import agents
-        >>> usable = compatible(gym.make("edusim/Tutor-v0"))
-        >>> "mastery-threshold" in usable, "alp-gmm" in usable
-        (True, False)
-    """
-    usable = []
-    for name in names():
-        try:
-            make(name, env, seed=0)
-        except ValueError:
-            continue
-        usable.append(name)
-    return usable

@@ -16,19 +16,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import gymnasium as gym
 import numpy as np
 from sklearn.mixture import GaussianMixture
 
 from edusim.agents._gmm import GMMTeacher
-from edusim.agents.base import register
 
 __all__ = ["CovarGMMConfig", "CovarGMMTeacher"]
 
 
 @dataclass(frozen=True)
 class CovarGMMConfig:
-    """Attributes (defaults from the reference implementation of Portelas et al.):
+    """Attributes (defaults from the reference implementation of Portelas et al.,
+    ``teachDRL/teachers/algos/covar_gmm.py``; the registry's ``covar-gmm-fast`` refits every
+    20 tasks instead):
     fit_rate: Tasks between two fits; also the bootstrap length and the fitting window.
     random_task_ratio: Share of tasks drawn uniformly once the mixture exists.
     gmm_sizes: Numbers of components tried at each fit (best by AIC).
@@ -36,20 +36,20 @@ class CovarGMMConfig:
     absolute_lp: Use ``|cov(time, reward)|`` instead of its positive part.
     """
 
-    fit_rate: int = 20
+    fit_rate: int = 250
     random_task_ratio: float = 0.2
     gmm_sizes: tuple[int, ...] = tuple(range(2, 11))
     n_init: int = 1
     absolute_lp: bool = False
 
     def __post_init__(self) -> None:
+        object.__setattr__(self, "gmm_sizes", tuple(self.gmm_sizes))
         if self.fit_rate < max(self.gmm_sizes, default=1):
             raise ValueError(f"fit_rate {self.fit_rate} is smaller than a mixture size")
         if not 0.0 <= self.random_task_ratio <= 1.0:
             raise ValueError(f"random_task_ratio must lie in [0, 1], got {self.random_task_ratio}")
 
 
-@register("covar-gmm")
 class CovarGMMTeacher(GMMTeacher):
     """Samples tasks from Gaussians whose reward grows over time (Moulin-Frier et al. 2014).
 
@@ -61,22 +61,8 @@ class CovarGMMTeacher(GMMTeacher):
         True
     """
 
+    config_class = CovarGMMConfig
     extra_columns = 2
-
-    def __init__(
-        self,
-        env: gym.Env,
-        seed: int | None = None,
-        fit_rate: int = 20,
-        random_task_ratio: float = 0.2,
-        gmm_sizes: tuple[int, ...] = tuple(range(2, 11)),
-        n_init: int = 1,
-        absolute_lp: bool = False,
-    ) -> None:
-        self.config = CovarGMMConfig(
-            fit_rate, random_task_ratio, tuple(gmm_sizes), n_init, absolute_lp
-        )
-        super().__init__(env, seed)
 
     def data_row(self, task: np.ndarray, reward: float) -> np.ndarray:
         time = (self.n_tasks % self.config.fit_rate) / self.config.fit_rate

@@ -16,7 +16,6 @@ import gymnasium as gym
 import numpy as np
 
 from edusim.agents._datagen import DataGenTeacher
-from edusim.agents.base import register
 
 __all__ = ["StateFreeConfig", "StateFreeTeacher"]
 
@@ -30,8 +29,9 @@ class StateFreeConfig:
     concentration: float = 1.0
 
 
-@register("state-free")
 class StateFreeTeacher(DataGenTeacher):
+    config_class = StateFreeConfig
+
     """Repeats one plan drawn at the start, never reading feedback.
 
     Example:
@@ -44,10 +44,9 @@ class StateFreeTeacher(DataGenTeacher):
     """
 
     def __init__(self, env: gym.Env, seed: int | None = None, **config: Any) -> None:
-        self.config = StateFreeConfig(**config)
+        super().__init__(env, seed, **config)
         if self.config.concentration <= 0:
             raise ValueError("concentration must be > 0")
-        super().__init__(env, seed)
         self._draw()
 
     def _draw(self) -> None:

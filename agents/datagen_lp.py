@@ -18,7 +18,6 @@ import gymnasium as gym
 import numpy as np
 
 from edusim.agents._datagen import DataGenTeacher
-from edusim.agents.base import register
 
 __all__ = ["LPAllocationConfig", "LPAllocationTeacher"]
 
@@ -40,8 +39,9 @@ class LPAllocationConfig:
     optimism: float = 0.1
 
 
-@register("lp-alloc")
 class LPAllocationTeacher(DataGenTeacher):
+    config_class = LPAllocationConfig
+
     """Allocation by learning progress per arm (an absolute-change bandit).
 
     Example:
@@ -57,8 +57,7 @@ class LPAllocationTeacher(DataGenTeacher):
     """
 
     def __init__(self, env: gym.Env, seed: int | None = None, **config: Any) -> None:
-        self.config = LPAllocationConfig(**config)
-        super().__init__(env, seed)
+        super().__init__(env, seed, **config)
         self.progress = np.full(len(self.arms), self.config.optimism)
         self._last: np.ndarray | None = None
 

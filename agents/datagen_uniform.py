@@ -11,12 +11,10 @@ from typing import Any
 import numpy as np
 
 from edusim.agents._datagen import DataGenTeacher
-from edusim.agents.base import register
 
 __all__ = ["UniformAllocationTeacher"]
 
 
-@register("uniform-alloc")
 class UniformAllocationTeacher(DataGenTeacher):
     """The budget split evenly over the arms that can be fed.
 

@@ -15,7 +15,6 @@ import gymnasium as gym
 import numpy as np
 
 from edusim.agents._datagen import DataGenTeacher
-from edusim.agents.base import register
 
 __all__ = ["WeakestFirstConfig", "WeakestFirstTeacher"]
 
@@ -29,8 +28,9 @@ class WeakestFirstConfig:
     top: int = 1
 
 
-@register("weakest-first")
 class WeakestFirstTeacher(DataGenTeacher):
+    config_class = WeakestFirstConfig
+
     """All examples to the weakest arm(s).
 
     Example:
@@ -43,10 +43,9 @@ class WeakestFirstTeacher(DataGenTeacher):
     """
 
     def __init__(self, env: gym.Env, seed: int | None = None, **config: Any) -> None:
-        self.config = WeakestFirstConfig(**config)
+        super().__init__(env, seed, **config)
         if self.config.top < 1:
             raise ValueError("top must be >= 1")
-        super().__init__(env, seed)
 
     def plan(self, obs: Any) -> tuple[np.ndarray, bool]:
         chosen = self.weakest(obs, self.config.top)

@@ -17,12 +17,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import Enum
+from typing import Any
 
 import gymnasium as gym
 import numpy as np
 
 from edusim.agents._bandit import SkillBanditTeacher
-from edusim.agents.base import register
 
 __all__ = ["EXP3Config", "EXP3Teacher", "Progress", "slope"]
 
@@ -68,7 +68,6 @@ class EXP3Config:
         object.__setattr__(self, "progress", Progress(self.progress))
 
 
-@register("exp3")
 class EXP3Teacher(SkillBanditTeacher):
     """EXP3 bandit over skills with absolute learning progress as reward (TSCL).
 
@@ -85,16 +84,10 @@ class EXP3Teacher(SkillBanditTeacher):
         True
     """
 
-    def __init__(
-        self,
-        env: gym.Env,
-        seed: int | None = None,
-        gamma: float = 0.1,
-        window: int = 5,
-        progress: Progress | str = Progress.SLOPE,
-    ) -> None:
-        self.config = EXP3Config(gamma, window, progress)
-        super().__init__(env, seed)
+    config_class = EXP3Config
+
+    def __init__(self, env: gym.Env, seed: int | None = None, **config: Any) -> None:
+        super().__init__(env, seed, **config)
         self.log_weights = np.zeros(self.n_skills)
         self.largest_progress = 1e-6
         self.probabilities = np.full(self.n_skills, 1.0 / self.n_skills)

@@ -8,7 +8,7 @@ from typing import Any
 import gymnasium as gym
 import numpy as np
 
-from edusim.agents.base import Teacher, register
+from edusim.agents.base import Teacher
 from edusim.envs.tutor_obs import TutorView
 
 __all__ = ["FixedOrderConfig", "FixedOrderTeacher"]
@@ -27,7 +27,6 @@ class FixedOrderConfig:
             raise ValueError(f"steps_per_skill must be >= 1, got {self.steps_per_skill}")
 
 
-@register("fixed-order")
 class FixedOrderTeacher(Teacher):
     """Walks the skills in topological order, ``steps_per_skill`` items each, then repeats.
 
@@ -43,9 +42,10 @@ class FixedOrderTeacher(Teacher):
         ('parts',)
     """
 
-    def __init__(self, env: gym.Env, seed: int | None = None, steps_per_skill: int = 4) -> None:
-        super().__init__(env, seed)
-        self.config = FixedOrderConfig(steps_per_skill)
+    config_class = FixedOrderConfig
+
+    def __init__(self, env: gym.Env, seed: int | None = None, **config: Any) -> None:
+        super().__init__(env, seed, **config)
         self.view = TutorView.of(env)
         graph = self.view.curriculum.graph
         self.order = [graph.index(s) for s in graph.topological_order()]

@@ -25,7 +25,7 @@ import gymnasium as gym
 import numpy as np
 
 from edusim.agents._lp import TaskBox
-from edusim.agents.base import Teacher, register
+from edusim.agents.base import Teacher
 from edusim.agents.llm_datagen import data_action
 from edusim.envs.tutor_obs import TutorView
 from edusim.llm import (
@@ -40,12 +40,24 @@ from edusim.llm import (
 )
 from edusim.llm.task import StructuredTask
 
-__all__ = ["LLMTeacher", "NextSkill", "NextTask", "NextSkillRequest", "NextTaskRequest"]
+__all__ = [
+    "LLMConfig", "LLMTeacher", "NextSkill", "NextTask", "NextSkillRequest", "NextTaskRequest",
+]
 
 _SYSTEM = (
     "You are an expert tutor planning practice for one student. Choose what the student "
     "should practise next to learn as much as possible. Reply with JSON only."
 )
+
+
+@dataclass(frozen=True)
+class LLMConfig:
+    """Attributes:
+    backend: The chat backend; ``None`` uses :func:`edusim.llm.settings_from_env` (offline
+        unless a model is configured).
+    """
+
+    backend: ChatBackend | None = None
 
 
 @dataclass(frozen=True)
@@ -146,15 +158,13 @@ class NextTaskRequest(StructuredTask[NextTask]):
         return NextTask(self.box.clip(point).tolist(), "keep practising a cell in progress")
 
 
-@register("llm")
 class LLMTeacher(Teacher):
     """Asks the :mod:`edusim.llm` chat layer for the next task, from a text rendering.
 
     Args:
         env: A tutoring environment with a curriculum, or a task-box environment.
         seed: Seed of the teacher's generator (item draws; the offline backend's policy).
-        backend: The chat backend; ``None`` uses :func:`edusim.llm.settings_from_env`
-            (offline unless a model is configured).
+        **config: :class:`LLMConfig` fields (``backend``).
 
     Example:
         >>> import gymnasium as gym, edusim
@@ -165,10 +175,11 @@ class LLMTeacher(Teacher):
         ('parts',)
     """
 
-    def __init__(
-        self, env: gym.Env, seed: int | None = None, backend: ChatBackend | None = None
-    ) -> None:
-        super().__init__(env, seed)
+    config_class = LLMConfig
+
+    def __init__(self, env: gym.Env, seed: int | None = None, **config: Any) -> None:
+        super().__init__(env, seed, **config)
+        backend = self.config.backend
         if backend is None:
             settings = settings_from_env()
             backend = (OfflineBackend(seed=int(self.rng.integers(2**31)))

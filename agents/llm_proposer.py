@@ -17,7 +17,7 @@ from typing import Any
 import gymnasium as gym
 import numpy as np
 
-from edusim.agents.base import Teacher, register
+from edusim.agents.base import Teacher
 from edusim.envs.self_curriculum import SelfCurriculumView, view_of
 from edusim.llm import (
     BackendKind,
@@ -100,7 +100,6 @@ class ProposalsRequest(StructuredTask[Proposals]):
         return Proposals(np.clip(out, 0.0, 1.0).tolist(), "keep the best set, vary its length")
 
 
-@register("llm-proposer")
 class LLMProposerTeacher(Teacher):
     """Asks the chat layer for the next problem sets of a self-curriculum run.
 

@@ -13,7 +13,7 @@ from typing import Any
 import gymnasium as gym
 import numpy as np
 
-from edusim.agents.base import Teacher, register
+from edusim.agents.base import Teacher
 from edusim.envs.tutor_obs import TutorView
 
 __all__ = ["MasteryThresholdConfig", "MasteryThresholdTeacher"]
@@ -36,7 +36,6 @@ class MasteryThresholdConfig:
             raise ValueError(f"min_attempts must be >= 1, got {self.min_attempts}")
 
 
-@register("mastery-threshold")
 class MasteryThresholdTeacher(Teacher):
     """Practises the first skill (in prerequisite order) that is ready but not yet mastered.
 
@@ -54,15 +53,10 @@ class MasteryThresholdTeacher(Teacher):
         ('parts',)
     """
 
-    def __init__(
-        self,
-        env: gym.Env,
-        seed: int | None = None,
-        threshold: float = 0.8,
-        min_attempts: int = 3,
-    ) -> None:
-        super().__init__(env, seed)
-        self.config = MasteryThresholdConfig(threshold, min_attempts)
+    config_class = MasteryThresholdConfig
+
+    def __init__(self, env: gym.Env, seed: int | None = None, **config: Any) -> None:
+        super().__init__(env, seed, **config)
         self.view = TutorView.of(env)
         graph = self.view.curriculum.graph
         self.order = np.array([graph.index(s) for s in graph.topological_order()])

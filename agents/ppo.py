@@ -6,12 +6,10 @@ Algorithms"; implementation: Raffin et al. (2021), Stable-Baselines3, JMLR.
 :func:`train_ppo` trains a policy on an environment id and saves it (a SB3 ``.zip``); the
 ``ppo`` teacher loads such a file and plays it. By default it samples from the policy's
 action distribution (with the teacher's own generator, so it is reproducible from the seed):
-that is the policy PPO optimised. Playing the most likely action instead can be far worse: on
-``Tutor-v0``, policies trained for 100k-200k steps with SB3's settings spread their probability
-over many items, and their argmax repeats a handful of them (learning gain 0.09-0.14, random
-play's level, against 0.15-0.21 sampled, 3 seeds x 5 learners in our measurements). Trained
-longer, a policy sharpens and the two meet (after 1M steps with :data:`DEFAULTS`, 10 seeds x 5
-learners: argmax 0.30 and 0.31, sampled 0.30 and 0.28, for two training seeds).
+that is the policy PPO optimised. Playing the most likely action instead can be far worse: a
+policy trained briefly spreads its probability over many items, and its argmax repeats a
+handful of them; trained longer, it sharpens and the two meet (measurements: the README's
+"Teachers" benchmark section).
 """
 
 from __future__ import annotations
@@ -29,14 +27,13 @@ import gymnasium as gym
 import numpy as np
 from gymnasium import spaces
 
-from edusim.agents.base import Teacher, register
+from edusim.agents.base import Teacher
 
 __all__ = ["DEFAULTS", "PPOConfig", "PPOTeacher", "train_ppo"]
 
-#: PPO settings of :func:`train_ppo` that differ from SB3's. On ``Tutor-v0`` (8 envs, normalised
-#: rewards) the training return reached 0.24 after 150k steps and 0.28 after 400k; with SB3's
-#: (one env, ``n_steps=2048``, lr 3e-4, no entropy bonus) it went from 0.15 to 0.16 in 100k
-#: steps, random play's level (0.13).
+#: PPO settings of :func:`train_ppo` that differ from SB3's (8 envs, normalised rewards, short
+#: rollouts, an entropy bonus): with SB3's own, training on ``Tutor-v0`` stayed at random
+#: play's level (figures in the README's "Teachers" benchmark section).
 DEFAULTS: dict[str, Any] = {"n_steps": 128, "batch_size": 256, "learning_rate": 1e-3,
                             "ent_coef": 0.01}
 
@@ -44,12 +41,17 @@ DEFAULTS: dict[str, Any] = {"n_steps": 128, "batch_size": 256, "learning_rate": 
 @dataclass(frozen=True)
 class PPOConfig:
     """Attributes:
-    path: The trained policy (a file written by :func:`train_ppo` or SB3's ``save``).
+    path: The trained policy (a file written by :func:`train_ppo` or SB3's ``save``); the
+        teacher cannot be built without one.
     deterministic: Play the most likely action instead of sampling one (see the module).
     """
 
-    path: str
+    path: str | None = None
     deterministic: bool = False
+
+    def __post_init__(self) -> None:
+        if self.path is not None:
+            object.__setattr__(self, "path", os.fspath(self.path))
 
 
 @contextlib.contextmanager
@@ -156,29 +158,25 @@ def train_ppo(
     return out
 
 
-@register("ppo")
 class PPOTeacher(Teacher):
     """Plays a PPO policy trained by :func:`train_ppo` (``edusim train-teacher``).
 
     Args:
         env: The environment; its spaces must match the ones the policy was trained on.
         seed: Seed of the generator that samples the actions.
-        path: The saved policy.
-        deterministic: Play the most likely action instead of sampling (often much worse).
+        **config: :class:`PPOConfig` fields: ``path`` (the saved policy) and ``deterministic``
+            (play the most likely action instead of sampling; often much worse).
 
     Raises:
         ValueError: Without a path, or when the policy's spaces do not match ``env``'s.
         FileNotFoundError: When ``path`` does not exist.
     """
 
-    def __init__(
-        self,
-        env: gym.Env,
-        seed: int | None = None,
-        path: str | os.PathLike | None = None,
-        deterministic: bool = False,
-    ) -> None:
-        super().__init__(env, seed)
+    config_class = PPOConfig
+
+    def __init__(self, env: gym.Env, seed: int | None = None, **config: Any) -> None:
+        super().__init__(env, seed, **config)
+        path = self.config.path
         if path is None:
             raise ValueError(
                 "the ppo teacher plays a trained policy: pass path=<model.zip> (train one with "
@@ -188,7 +186,6 @@ class PPOTeacher(Teacher):
             raise FileNotFoundError(f"no trained PPO policy at {path}")
         from stable_baselines3 import PPO
 
-        self.config = PPOConfig(str(path), deterministic)
         self.model = PPO.load(str(path), device="cpu")
         for what, mine, theirs in (
             ("observation", env.observation_space, self.model.observation_space),

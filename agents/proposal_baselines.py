@@ -16,13 +16,12 @@ from typing import Any
 import gymnasium as gym
 import numpy as np
 
-from edusim.agents.base import Teacher, register
+from edusim.agents.base import Teacher
 from edusim.envs.self_curriculum import view_of
 
 __all__ = ["HardOnlyTeacher", "LadderConfig", "LadderTeacher"]
 
 
-@register("hard-only")
 class HardOnlyTeacher(Teacher):
     """Proposes the hard training problems every step.
 
@@ -59,7 +58,6 @@ class LadderConfig:
             raise ValueError("start_digits and steps_per_rung must be >= 1")
 
 
-@register("ladder")
 class LadderTeacher(Teacher):
     """Additions one digit longer every few steps, from the pretraining length upwards.
 
@@ -73,9 +71,10 @@ class LadderTeacher(Teacher):
          'addition, 2-3 digits, 1 operation', 'addition, 2-3 digits, 1 operation, with carries']
     """
 
+    config_class = LadderConfig
+
     def __init__(self, env: gym.Env, seed: int | None = None, **config: Any) -> None:
-        super().__init__(env, seed)
-        self.config = LadderConfig(**config)
+        super().__init__(env, seed, **config)
         self.view, self.space = view_of(env)
         self.t = 0
 

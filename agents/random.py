@@ -8,12 +8,11 @@ import gymnasium as gym
 import numpy as np
 from gymnasium import spaces
 
-from edusim.agents.base import Teacher, register
+from edusim.agents.base import Teacher
 
 __all__ = ["RandomTeacher"]
 
 
-@register("random")
 class RandomTeacher(Teacher):
     """Picks every task uniformly at random from the action space, with its own generator.
 
@@ -27,8 +26,8 @@ class RandomTeacher(Teacher):
         True
     """
 
-    def __init__(self, env: gym.Env, seed: int | None = None) -> None:
-        super().__init__(env, seed)
+    def __init__(self, env: gym.Env, seed: int | None = None, **config: Any) -> None:
+        super().__init__(env, seed, **config)
         if not isinstance(self.action_space, spaces.Discrete | spaces.Box):
             raise TypeError(
                 f"RandomTeacher supports Discrete and Box actions, not {self.action_space}"

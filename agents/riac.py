@@ -24,7 +24,7 @@ import gymnasium as gym
 import numpy as np
 
 from edusim.agents._lp import TaskBox, proportional_choice
-from edusim.agents.base import Teacher, register
+from edusim.agents.base import Teacher
 
 __all__ = ["RIACConfig", "RIACTeacher", "Region"]
 
@@ -85,7 +85,6 @@ def window_alp(rewards: np.ndarray, window: int) -> float:
     return float(abs(recent[:-half].mean() - recent[-half:].mean()))
 
 
-@register("riac")
 class RIACTeacher(Teacher):
     """Splits the task box into regions of different learning progress (Baranes & Oudeyer).
 
@@ -104,22 +103,10 @@ class RIACTeacher(Teacher):
         True
     """
 
-    def __init__(
-        self,
-        env: gym.Env,
-        seed: int | None = None,
-        max_region_size: int = 200,
-        n_split_attempts: int = 50,
-        min_region_share: float = 1 / 20,
-        min_dims_range_ratio: float = 1 / 15,
-        discard_ratio: float = 1 / 4,
-        mutation_std: float = 0.1,
-    ) -> None:
-        super().__init__(env, seed)
-        self.config = RIACConfig(
-            max_region_size, n_split_attempts, min_region_share, min_dims_range_ratio,
-            discard_ratio, mutation_std,
-        )
+    config_class = RIACConfig
+
+    def __init__(self, env: gym.Env, seed: int | None = None, **config: Any) -> None:
+        super().__init__(env, seed, **config)
         self.box = TaskBox.of(env)
         self._clear()
 

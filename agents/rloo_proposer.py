@@ -23,7 +23,7 @@ from typing import Any
 import gymnasium as gym
 import numpy as np
 
-from edusim.agents.base import Teacher, register
+from edusim.agents.base import Teacher
 from edusim.envs.self_curriculum import view_of
 
 __all__ = ["RLOOProposerConfig", "RLOOProposerTeacher"]
@@ -46,7 +46,6 @@ class RLOOProposerConfig:
             raise ValueError("bins must be >= 2 and lr > 0")
 
 
-@register("rloo-proposer")
 class RLOOProposerTeacher(Teacher):
     """Learns which problem sets unlock the student, from the rewards of its own proposals.
 
@@ -60,9 +59,10 @@ class RLOOProposerTeacher(Teacher):
         ((2, 5), True)
     """
 
+    config_class = RLOOProposerConfig
+
     def __init__(self, env: gym.Env, seed: int | None = None, **config: Any) -> None:
-        super().__init__(env, seed)
-        self.config = RLOOProposerConfig(**config)
+        super().__init__(env, seed, **config)
         self.view, self.space = view_of(env)
         self.logits = np.zeros((self.space.size, self.config.bins))
         self._levels: np.ndarray | None = None

@@ -15,12 +15,12 @@ whole graph looks mastered, the least successful skill is reviewed.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import gymnasium as gym
 import numpy as np
 
 from edusim.agents._bandit import SkillBanditTeacher
-from edusim.agents.base import register
 
 __all__ = ["ZPDESConfig", "ZPDESTeacher"]
 
@@ -54,7 +54,6 @@ class ZPDESConfig:
             raise ValueError("need window >= 2 and min_weight > 0")
 
 
-@register("zpdes")
 class ZPDESTeacher(SkillBanditTeacher):
     """Learning-progress bandit restricted to the skills just within reach (Clement et al.).
 
@@ -68,22 +67,10 @@ class ZPDESTeacher(SkillBanditTeacher):
         ['parts', 'factors']
     """
 
-    def __init__(
-        self,
-        env: gym.Env,
-        seed: int | None = None,
-        threshold: float = 0.8,
-        min_attempts: int = 3,
-        gamma: float = 0.1,
-        beta: float = 0.7,
-        eta: float = 1.0,
-        window: int = 4,
-        min_weight: float = 0.05,
-    ) -> None:
-        self.config = ZPDESConfig(
-            threshold, min_attempts, gamma, beta, eta, window, min_weight
-        )
-        super().__init__(env, seed)
+    config_class = ZPDESConfig
+
+    def __init__(self, env: gym.Env, seed: int | None = None, **config: Any) -> None:
+        super().__init__(env, seed, **config)
         self.prerequisites = self.view.curriculum.graph.prerequisite_matrix()  # [pre, skill]
         self.weights = np.ones(self.n_skills)
 

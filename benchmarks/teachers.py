@@ -23,6 +23,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from edusim.cli.teachers import bench_teachers_for
 from edusim.experiments.competence_maps import save_competence_maps
 from edusim.experiments.teacher_bench import (
     TaskSpaceRun,
@@ -134,7 +135,9 @@ def main() -> None:
     ts = sub.add_parser("task-space")
     ts.add_argument("--setting", choices=sorted(SETTINGS), default="toy")
     ts.add_argument("--teachers", type=lambda s: s.split(","),
-                    default=["random", "alp-gmm", "riac", "covar-gmm"])
+                    default=bench_teachers_for("edusim/TaskSpace-v0"),
+                    help="comma-separated (default: every registered task-box teacher but llm, "
+                    "covar-gmm-fast included)")
     ts.add_argument("--episodes", type=int, default=20_000)
     ts.add_argument("--seeds", type=int, default=5)
     ts.add_argument("--jobs", type=int, default=1)
@@ -146,7 +149,7 @@ def main() -> None:
     ts.set_defaults(func=task_space)
     tu = sub.add_parser("tutor")
     tu.add_argument("--teachers", type=lambda s: s.split(","),
-                    default=["random", "mastery-threshold", "exp3", "zpdes"])
+                    default=bench_teachers_for("edusim/Tutor-v0"))
     tu.add_argument("--episodes", type=int, default=20)
     tu.add_argument("--seeds", type=int, default=5)
     tu.add_argument("--ppo", default="", help="path of a trained PPO teacher to include")

@@ -19,7 +19,7 @@ from gymnasium import spaces
 from edusim.curriculum import Curriculum, load_builtin
 from edusim.envs.core import BatchCore, InvalidActionError
 from edusim.envs.tutor_obs import TutorObs
-from edusim.learners import LearnerModel, make, scatter_state
+from edusim.learners import LearnerModel, make, scatter_state, spread_field
 from edusim.one_learner import BATCHED, fast_path
 from edusim.streams import LearnerStreams
 
@@ -43,8 +43,8 @@ class TutorConfig:
         curriculum: A :class:`Curriculum`, a built-in name or a JSON path.
         learner: Registered learner-model name (``edusim.learners.names()``) or a model.
         learner_params: Parameters for the learner model (e.g. ``{"p_learn": 0.3}``).
-        heterogeneity: Population spread: the learner's ``learn_rate_sd`` (BKT) or
-            ``ability_sd`` (logistic); ``None`` keeps the model's own value.
+        heterogeneity: Population spread: the learner model's own spread parameter
+            (``edusim.learners.spread_field``); ``None`` keeps the model's own value.
         window: Number of recent responses per skill the success rate is computed over.
         attempts_cap: Attempts per skill at which the attempts feature saturates at 1.
         time_scale: Steps at which the elapsed-time feature saturates at 1.
@@ -81,10 +81,7 @@ class TutorConfig:
             return curriculum, self.learner
         params = dict(self.learner_params or {})
         if self.heterogeneity is not None:
-            key = {"bkt": "learn_rate_sd", "logistic": "ability_sd"}.get(self.learner)
-            if key is None:
-                raise ValueError(f"heterogeneity is not defined for learner {self.learner!r}")
-            params[key] = self.heterogeneity
+            params[spread_field(self.learner)] = self.heterogeneity
         return curriculum, make(self.learner, curriculum, **params)
 
 

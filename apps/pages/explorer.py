@@ -10,7 +10,7 @@ import ui_mapping
 
 from edusim.data import analysis
 from edusim.data.plots import plot_learning_curves, plot_sequence_lengths, plot_skill_difficulty
-from edusim.kt.bkt import BKTFitConfig, fit_bkt, params_table
+from edusim.kt.bkt_fit import BKTFitConfig, fit_bkt, params_table
 from edusim.kt.sequences import Vocabulary, encode
 
 HEADLINE = {

@@ -88,6 +88,7 @@ def _choices() -> tuple[str, dict, list[str], int]:
     class_size = right.slider("Class size (simulated learners per teacher)", 2, 40, 8)
     env_kwargs["max_episode_steps"] = right.slider("Lesson length (items practised)", 10, 200, 60)
     names = _usable_teachers(env_id)
+    baselines = agents.names(family="baseline")
     teachers = st.multiselect(
         "Teachers (strategies to compare)", names,
         default=[t for t in DEFAULT_TEACHERS if t in names], format_func=ui_names.teacher,

@@ -13,7 +13,12 @@ from edusim.cli.progress import progress_bar
 __all__ = ["register"]
 
 
-BASELINES = ("random", "fixed-order", "mastery-threshold")
+
+
+def _baselines() -> list[str]:
+    from edusim import agents
+
+    return agents.names(family="baseline")
 
 
 def demo(
@@ -21,7 +26,9 @@ def demo(
     quick: bool = typer.Option(False, "--quick", help="A few seeds only (seconds)."),
     seeds: int = typer.Option(20, help="Number of seeds (learner draws) per teacher."),
     episodes: int = typer.Option(1, help="Episodes per seed."),
-    teachers: list[str] = typer.Option(list(BASELINES), "--teacher", "-t", help="Teachers."),
+    teachers: list[str] = typer.Option(
+        None, "--teacher", "-t", help="Teachers (default: the baselines; see `edusim teachers`)."
+    ),
     env_id: str = typer.Option("edusim/Tutor-v0", "--env", help="Environment id."),
     workers: int = typer.Option(0, help="Worker processes (0: one per CPU)."),
 ) -> None:
@@ -33,6 +40,7 @@ def demo(
     from edusim.experiments import evaluate, summarize, write_report
 
     console = Console()
+    teachers = teachers or _baselines()
     n_seeds = 4 if quick else seeds
     with progress_bar(console) as progress:
         task = progress.add_task(f"{env_id}: {len(teachers)} teachers x {n_seeds} seeds", total=1)
@@ -103,19 +111,19 @@ def envs() -> None:
 
 
 def teachers() -> None:
-    """List the registered teachers."""
-    from edusim import agents
-    from edusim.agents.base import teacher_class
+    """List the registered teachers (from the registry; nothing is imported)."""
+    from edusim.agents import TEACHERS, names
 
     console = Console()
     table = Table(title="edusim teachers (edusim.agents.make(name, env, seed=...))")
-    table.add_column("name")
-    table.add_column("class")
-    table.add_column("summary")
-    for name in agents.names():
-        cls = teacher_class(name)
-        doc = (cls.__doc__ or "").strip().splitlines()
-        table.add_row(name, cls.__name__, doc[0] if doc else "")
+    table.add_column("name", no_wrap=True)
+    for column in ("teacher", "family", "acts in", "what it does"):
+        table.add_column(column)
+    for name in names():
+        entry = TEACHERS.entry(name)
+        meta = entry.metadata
+        table.add_row(name, entry.display_name, meta.get("family", ""),
+                      ", ".join(meta.get("supports", ())), entry.description)
     console.print(table)
 
 

@@ -13,8 +13,17 @@ from edusim.cli.progress import progress_bar
 __all__ = ["register"]
 
 console = Console()
-TASK_SPACE_TEACHERS = ("random", "alp-gmm", "riac", "covar-gmm")
-TUTOR_TEACHERS = ("random", "mastery-threshold", "zpdes", "exp3")
+#: Families left out of the benchmark's default lists (a chat model per task).
+BENCH_EXCLUDES = ("llm",)
+
+
+def bench_teachers_for(env_id: str) -> list[str]:
+    """The registry's teachers that can act in ``env_id`` with their defaults (no LLM)."""
+    import gymnasium as gym
+
+    from edusim import agents
+
+    return agents.compatible(gym.make(env_id), exclude=BENCH_EXCLUDES)
 
 
 def _trainers() -> dict:
@@ -75,7 +84,7 @@ def bench_teachers(
     out.mkdir(parents=True, exist_ok=True)
     runs = []
     with progress_bar(console) as progress:
-        jobs = [(t, s) for t in TASK_SPACE_TEACHERS for s in range(seeds)]
+        jobs = [(t, s) for t in bench_teachers_for("edusim/TaskSpace-v0") for s in range(seeds)]
         bar = progress.add_task(f"TaskSpace-v0, {episodes} tasks per run", total=len(jobs))
         for name, seed in jobs:
             runs.append(run_task_space(name, seed, episodes))
@@ -95,7 +104,8 @@ def bench_teachers(
                                 title=f"TaskSpace-v0, seed 0, after {episodes} tasks")
     with console.status("Tutor-v0"):
         try:
-            tutor = compare_on_tutor(TUTOR_TEACHERS, range(seeds if not quick else 5),
+            tutor = compare_on_tutor(bench_teachers_for("edusim/Tutor-v0"),
+                                     range(seeds if not quick else 5),
                                      tutor_episodes, ppo_path=ppo or None)
         except (ValueError, FileNotFoundError) as exc:
             console.print(f"[red]error:[/red] {exc}")

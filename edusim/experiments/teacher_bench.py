@@ -25,6 +25,7 @@ import pandas as pd
 
 from edusim import agents
 from edusim.experiments.evaluate import TeacherSpec, evaluate
+from edusim.experiments.rollout import TimedTeacher, run_episode
 from edusim.experiments.summary import mean_ci
 from edusim.experiments.summary import summarize as summarize_episodes
 
@@ -70,26 +71,28 @@ def run_task_space(
     teacher_kwargs: Mapping[str, Any] | None = None,
     curve_every: int = 1000,
 ) -> TaskSpaceRun:
-    """Teach one learner with ``teacher`` for ``episodes`` tasks and measure the result."""
+    """Teach one learner with ``teacher`` for ``episodes`` tasks and measure the result.
+
+    The run is :func:`~edusim.experiments.rollout.run_episode` (one episode of ``episodes``
+    steps) with the teacher timed (:class:`~edusim.experiments.rollout.TimedTeacher`) and
+    the score read every ``curve_every`` steps.
+    """
     env = gym.make(env_id, max_episode_steps=episodes, **dict(env_kwargs or {}))
-    learner = agents.make(teacher, env, seed=seed, **dict(teacher_kwargs or {}))
-    obs, info = env.reset(seed=seed)
-    curve, in_teacher = [info["score"]], 0.0
-    start = time.perf_counter()
-    for step in range(1, episodes + 1):
-        tick = time.process_time()
-        task = learner.act(obs)
-        middle = time.process_time()
-        obs, reward, _, _, info = env.step(task)
-        tock = time.process_time()
-        learner.observe(task, reward, obs)
-        in_teacher += (middle - tick) + (time.process_time() - tock)
+    timed = TimedTeacher(agents.make(teacher, env, seed=seed, **dict(teacher_kwargs or {})))
+    _, info = env.reset(seed=seed)  # run_episode resets with the same seed: the same learner
+    curve, last = [info["score"]], [info]
+
+    def record(step: int, step_info: dict[str, Any]) -> None:
+        last[0] = step_info
         if step % curve_every == 0:
-            curve.append(info["score"])
+            curve.append(step_info["score"])
+
+    start = time.perf_counter()
+    run_episode(env, timed, seed, on_step=record)
     total = time.perf_counter() - start
-    base = env.unwrapped
+    info, base = last[0], env.unwrapped
     return TaskSpaceRun(
-        teacher, seed, episodes, info["score"], info["learnable_score"], in_teacher, total,
+        teacher, seed, episodes, info["score"], info["learnable_score"], timed.seconds, total,
         base.competence_map(), base.learnable_map(), tuple(curve),
     )
 

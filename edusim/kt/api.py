@@ -21,19 +21,19 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from edusim.kt.bkt import BKTFitConfig, fit_bkt
+from edusim.kt.bkt_fit import BKTFitConfig
 from edusim.kt.fitted import FittedModel
 from edusim.kt.metrics import Metrics, evaluate
-from edusim.kt.registry import MODELS
+from edusim.kt.registry import KT_MODELS, FitRun
 from edusim.kt.sequences import Level, Vocabulary, encode
-from edusim.kt.train import TrainCallback, TrainConfig, fit_neural
+from edusim.kt.train import TrainCallback, TrainConfig
 
 __all__ = ["FitSpec", "KINDS", "kinds", "fit", "evaluate_model", "cross_validate"]
 
 
 def kinds() -> list[str]:
-    """Model kinds :func:`fit` accepts."""
-    return ["bkt", *sorted(MODELS)]
+    """Model kinds :func:`fit` accepts (the names of :data:`edusim.kt.registry.KT_MODELS`)."""
+    return KT_MODELS.names()
 
 
 KINDS = tuple(kinds())
@@ -44,7 +44,7 @@ class FitSpec:
     """What to fit.
 
     Attributes:
-        kind: ``"bkt"`` or a registered neural model (``"dkt"``, ``"sakt"``).
+        kind: A registered KT kind (``"bkt"``, ``"dkt"``, ``"sakt"``).
         level: Tokens are skills or questions.
         bkt: BKT settings (used when ``kind == "bkt"``).
         model: Neural model config overrides, e.g. ``{"hidden": 50}``.
@@ -59,8 +59,7 @@ class FitSpec:
     train: TrainConfig | None = None
 
     def __post_init__(self) -> None:
-        if self.kind not in kinds():
-            raise ValueError(f"unknown KT model {self.kind!r}; choose from {kinds()}")
+        KT_MODELS.entry(self.kind)  # an unknown kind raises, listing the valid ones
         object.__setattr__(self, "level", Level(self.level))
         if self.train is None:
             object.__setattr__(self, "train", TrainConfig.recommended(self.kind))
@@ -76,16 +75,15 @@ def fit(
 ) -> FittedModel:
     """Fit ``spec`` on the canonical frame ``train``.
 
-    ``valid``, ``checkpoint_dir``, ``resume`` and ``callback`` apply to neural models (see
-    :func:`edusim.kt.train.fit_neural`); BKT runs EM to convergence on ``train``.
+    ``valid``, ``checkpoint_dir``, ``resume`` and ``callback`` apply to kinds that train in
+    epochs (the neural ones, see :func:`edusim.kt.train.fit_neural`); BKT runs EM to
+    convergence on ``train``.
     """
     vocab = Vocabulary.from_frame(train, spec.level)
     data = encode(train, vocab)
-    if spec.kind == "bkt":
-        return fit_bkt(data, vocab, spec.bkt)
     held_out = None if valid is None else encode(valid, vocab)
-    return fit_neural(spec.kind, data, vocab, dict(spec.model), spec.train, held_out,
-                      checkpoint_dir, resume, callback)
+    run = FitRun(held_out, checkpoint_dir, resume, callback)
+    return KT_MODELS.load(spec.kind).fit_model(spec, data, vocab, run)
 
 
 def evaluate_model(model: FittedModel, frame: pd.DataFrame, device: str = "auto") -> Metrics:
@@ -121,4 +119,4 @@ def cross_validate(
 
 
 def _device(spec: FitSpec) -> str:
-    return spec.bkt.device if spec.kind == "bkt" else spec.train.device
+    return KT_MODELS.load(spec.kind).fit_device(spec)

@@ -49,6 +49,8 @@ class DKTConfig:
 class DKT(SequenceModel):
     """The DKT network (see the module docstring)."""
 
+    config_class = DKTConfig
+
     def __init__(self, vocab_size: int, window: int, config: DKTConfig) -> None:
         super().__init__(vocab_size, window)
         self.config = config

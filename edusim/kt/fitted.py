@@ -1,13 +1,13 @@
 """Fitted knowledge-tracing models: predicting, saving and loading them.
 
 :class:`FittedNeural` wraps a trained :class:`~edusim.kt.neural.SequenceModel`;
-:class:`~edusim.kt.bkt.FittedBKT` is its BKT counterpart. Both offer ``predict(data)`` (the
-probability of every row given the learner's earlier rows) and ``to_dict``; :func:`save_model`
-and :func:`load_model` write and read either kind as one file.
+:class:`~edusim.kt.bkt_fit.FittedBKT` is its BKT counterpart. Both offer ``predict(data)`` (the
+probability of every row given the learner's earlier rows), ``to_dict`` and ``as_learner()``;
+:func:`save_model` and :func:`load_model` write and read any registered kind as one file.
 
 Example:
     >>> import tempfile, pathlib, pandas as pd
-    >>> from edusim.kt.bkt import fit_bkt
+    >>> from edusim.kt.bkt_fit import fit_bkt
     >>> from edusim.kt.sequences import Vocabulary, encode
     >>> df = pd.DataFrame({"user_id": list("aabb"), "item_id": ["q"] * 4,
     ...                    "skill_ids": [["s"]] * 4, "timestamp": range(4),
@@ -24,17 +24,21 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 import numpy as np
 import torch
 
-from edusim.kt.bkt import FittedBKT
 from edusim.kt.device import resolve_device
 from edusim.kt.io import ModelFileError, atomic_save, load_file
 from edusim.kt.neural import SequenceModel
-from edusim.kt.registry import MODELS, build_model
+from edusim.kt.registry import KT_MODELS, build_model
 from edusim.kt.sequences import Interactions, Vocabulary
+
+if TYPE_CHECKING:
+    from edusim.curriculum import Curriculum
+    from edusim.kt.fitted_learner import NeuralKTLearner
+    from edusim.learners.base import LearnerModel
 
 __all__ = ["FittedModel", "FittedNeural", "predict_windows", "save_model", "load_model"]
 
@@ -50,6 +54,8 @@ class FittedModel(Protocol):
     def predict(self, data: Interactions, device: str = "auto") -> np.ndarray: ...
 
     def to_dict(self) -> dict: ...
+
+    def as_learner(self, curriculum: Curriculum | None = None) -> LearnerModel: ...
 
 
 @torch.no_grad()
@@ -129,6 +135,13 @@ class FittedNeural:
             "stride": self.stride,
         }
 
+    def as_learner(self, curriculum: Curriculum | None = None) -> NeuralKTLearner:
+        """Simulated learners whose memory is this network's (see
+        :class:`edusim.kt.fitted_learner.NeuralKTLearner`)."""
+        from edusim.kt.fitted_learner import NeuralKTLearner
+
+        return NeuralKTLearner(self, curriculum)
+
     @classmethod
     def from_dict(cls, kind: str, data: Mapping) -> FittedNeural:
         vocab = Vocabulary.from_dict(data["vocab"])
@@ -153,8 +166,6 @@ def load_model(path: str | os.PathLike) -> FittedModel:
     if not isinstance(data, dict) or data.get("format") != _FORMAT:
         raise ModelFileError(f"{path}: not an edusim knowledge-tracing model file")
     kind = data.get("kind")
-    if kind == FittedBKT.kind:
-        return FittedBKT.from_dict(data)
-    if kind in MODELS:
-        return FittedNeural.from_dict(kind, data)
-    raise ModelFileError(f"{path}: unknown model kind {kind!r}")
+    if kind not in KT_MODELS:
+        raise ModelFileError(f"{path}: unknown model kind {kind!r}; known: {KT_MODELS.names()}")
+    return KT_MODELS.load(kind).load_fitted(data)

@@ -5,10 +5,11 @@ correct answer to that step's tokens from the steps *before* it: inputs are shif
 behind a learned start vector, so no step ever sees its own answer. For simulation it also
 exposes a per-learner *memory* (a flat float vector per learner) that it can advance one
 interaction at a time and read predictions for every token from; the fitted-model learners in
-:mod:`edusim.learners.fitted` are built on that.
+:mod:`edusim.kt.fitted_learner` are built on that.
 
-Models are listed with their config class in :mod:`edusim.kt.registry`; generic code
-(training loop, saving, learners) only ever goes through that registry.
+Models are listed in :mod:`edusim.kt.registry`; as KT kinds they fit with
+:func:`edusim.kt.train.fit_neural` (:meth:`SequenceModel.fit_model`). Generic code (training
+loop, saving, learners) only ever goes through that registry.
 
 Example:
     >>> import torch
@@ -19,9 +20,17 @@ Example:
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, ClassVar
 
 import torch
 from torch import nn
+
+if TYPE_CHECKING:
+    from edusim.kt.api import FitSpec
+    from edusim.kt.fitted import FittedNeural
+    from edusim.kt.registry import FitRun
+    from edusim.kt.sequences import Interactions, Vocabulary
 
 __all__ = ["SequenceModel", "interaction_ids", "pool"]
 
@@ -46,10 +55,35 @@ class SequenceModel(nn.Module, ABC):
         window: Longest window the model will be given.
     """
 
+    #: The config dataclass of the subclass (its hyper-parameters and their defaults).
+    config_class: ClassVar[type]
+
     def __init__(self, vocab_size: int, window: int) -> None:
         super().__init__()
         self.vocab_size = vocab_size
         self.window = window
+
+    # -- the KT kind (edusim.kt.registry) --------------------------------------------------
+    @classmethod
+    def fit_model(
+        cls, spec: FitSpec, data: Interactions, vocab: Vocabulary, run: FitRun
+    ) -> FittedNeural:
+        """Train ``spec.kind`` (this class) with ``spec.model`` and ``spec.train``."""
+        from edusim.kt.train import fit_neural
+
+        return fit_neural(spec.kind, data, vocab, dict(spec.model), spec.train, run.valid,
+                          run.checkpoint_dir, run.resume, run.callback)
+
+    @classmethod
+    def load_fitted(cls, data: Mapping) -> FittedNeural:
+        """The fitted model saved as ``data`` (see :func:`edusim.kt.save_model`)."""
+        from edusim.kt.fitted import FittedNeural
+
+        return FittedNeural.from_dict(data["kind"], data)
+
+    @classmethod
+    def fit_device(cls, spec: FitSpec) -> str:
+        return spec.train.device
 
     @abstractmethod
     def forward(self, tokens: torch.Tensor, correct: torch.Tensor) -> torch.Tensor:

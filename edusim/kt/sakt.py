@@ -59,6 +59,8 @@ class SAKTConfig:
 class SAKT(SequenceModel):
     """The SAKT network (see the module docstring)."""
 
+    config_class = SAKTConfig
+
     def __init__(self, vocab_size: int, window: int, config: SAKTConfig) -> None:
         super().__init__(vocab_size, window)
         if config.dim % config.heads:

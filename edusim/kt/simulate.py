@@ -1,5 +1,5 @@
 """A fitted network's memory API in numpy, for the simulated learners of
-:mod:`edusim.learners.fitted` (which import torch only through this module).
+:mod:`edusim.kt.fitted_learner` (which import torch only through this module).
 
 Example:
     >>> from edusim.kt.registry import build_model

@@ -39,7 +39,7 @@ from edusim.kt.device import resolve_device
 from edusim.kt.fitted import FittedNeural, predict_windows
 from edusim.kt.io import ModelFileError, atomic_save, load_file
 from edusim.kt.metrics import evaluate
-from edusim.kt.registry import MODELS, build_model
+from edusim.kt.registry import KT_MODELS, build_model
 from edusim.kt.sequences import Interactions, Vocabulary
 
 __all__ = ["TrainConfig", "TrainEvent", "EventKind", "fit_neural", "CHECKPOINT_NAME"]
@@ -97,10 +97,10 @@ class TrainConfig:
             >>> TrainConfig.recommended("sakt", window=50).stride is None
             True
         """
-        spec = MODELS.get(kind)
-        if spec is not None and settings.get("window") is None:
-            settings = {**settings, "window": spec.window,
-                        "stride": settings.get("stride") or spec.stride}
+        meta = KT_MODELS.entry(kind).metadata if kind in KT_MODELS else {}
+        if "window" in meta and settings.get("window") is None:
+            settings = {**settings, "window": meta["window"],
+                        "stride": settings.get("stride") or meta.get("stride")}
         return cls(**{k: v for k, v in settings.items() if v is not None or k == "stride"})
 
     def __post_init__(self) -> None:
@@ -192,7 +192,7 @@ def fit_neural(
     ``None``.
 
     Args:
-        kind: Registered model name (``edusim.kt.registry.MODELS``).
+        kind: Registered neural model name (``edusim.kt.registry.KT_MODELS``).
         train: Training interactions.
         vocab: Their vocabulary.
         model_config: Overrides of the model's config fields.

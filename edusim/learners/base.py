@@ -15,12 +15,18 @@ from __future__ import annotations
 
 import dataclasses
 from abc import ABC, abstractmethod
-from collections.abc import Callable
-from typing import Any, Generic, Protocol, TypeVar
+from collections.abc import Callable, Mapping
+from types import MappingProxyType
+from typing import TYPE_CHECKING, Any, ClassVar, Generic, Protocol, TypeVar
 
 import numpy as np
 
-__all__ = ["LearnerModel", "RandomSource", "scatter_state", "select_state"]
+from edusim.config import NoConfig, config_from_kwargs
+
+if TYPE_CHECKING:
+    from edusim.curriculum import Curriculum
+
+__all__ = ["LearnerKind", "LearnerModel", "RandomSource", "scatter_state", "select_state"]
 
 
 class RandomSource(Protocol):
@@ -35,10 +41,40 @@ State = TypeVar("State")
 Plan = TypeVar("Plan")
 
 
-class LearnerModel(ABC, Generic[State]):
+class LearnerKind:
+    """What a kind of learner model declares about itself, so that nothing outside its file
+    names it: the registry (:data:`edusim.learners.LEARNERS`) points at a class with these.
+
+    Attributes:
+        params_class: Its parameters dataclass (the one place of their defaults).
+        spread_field: The field of ``params_class`` that sets how different the learners of
+            a population are (an env's ``heterogeneity``); ``None`` if it has none.
+        cohort_params: Parameters a simulated cohort uses unless told otherwise
+            (:func:`edusim.planning.simulate_profile`).
+        from_profile: Optional hook ``from_profile(curriculum, mastery, spread) -> model``:
+            learners that start at a group's mean mastery per skill (``mastery``, shape
+            ``(n_skills,)``) with abilities spread by ``spread`` (a standard deviation of the
+            group's ability); ``None`` when the model cannot (the class simulation of a lesson
+            plan needs it).
+    """
+
+    params_class: ClassVar[type] = NoConfig
+    spread_field: ClassVar[str | None] = None
+    cohort_params: ClassVar[Mapping[str, Any]] = MappingProxyType({})
+    from_profile: ClassVar[Callable[..., LearnerModel] | None] = None
+
+    @classmethod
+    def build(cls, curriculum: Curriculum | None, **params: Any) -> LearnerModel:
+        """The model over ``curriculum`` with ``params`` (fields of :attr:`params_class`)."""
+        return cls(curriculum, config_from_kwargs(  # type: ignore[call-arg]
+            cls.params_class, params, f"learner model {cls.__name__}"))
+
+
+class LearnerModel(LearnerKind, ABC, Generic[State]):
     """Simulates a batch of learners answering items and learning from them.
 
-    Subclasses set ``n_skills`` and ``n_items`` and implement the abstract methods.
+    Subclasses set ``n_skills`` and ``n_items`` and implement the abstract methods; as a
+    :class:`LearnerKind` they declare their parameters, spread field and profile hook.
     """
 
     n_skills: int

@@ -23,8 +23,10 @@ Example:
 from __future__ import annotations
 
 import enum
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from types import MappingProxyType
+from typing import TYPE_CHECKING, ClassVar
 
 import numpy as np
 
@@ -134,6 +136,24 @@ class BKTLearner(LearnerModel[BKTState]):
         curriculum: Skills, prerequisites and items (item ``i`` is ``curriculum.all_items[i]``).
         params: Model parameters.
     """
+
+    params_class = BKTParams
+    spread_field = "learn_rate_sd"
+    #: A simulated cohort's learners learn at different rates unless told otherwise.
+    cohort_params: ClassVar[Mapping[str, float]] = MappingProxyType({"learn_rate_sd": 0.5})
+
+    @classmethod
+    def from_profile(
+        cls, curriculum: Curriculum, mastery: np.ndarray, spread: float
+    ) -> BKTLearner:
+        """Learners who know each skill with probability ``mastery`` (independently of its
+        prerequisites) and learn at rates spread by half the group's ability spread."""
+        params = BKTParams(
+            p_init=tuple(np.clip(np.asarray(mastery, dtype=np.float64), 0.0, 1.0)),
+            init_from_prerequisites=False,
+            learn_rate_sd=min(0.5 * float(spread), 1.0),
+        )
+        return cls(curriculum, params)
 
     def __init__(self, curriculum: Curriculum, params: BKTParams | None = None) -> None:
         self.params = params or BKTParams()

@@ -37,7 +37,6 @@ import networkx as nx
 import numpy as np
 
 from edusim.curriculum import Curriculum, CurriculumError
-from edusim.learners import register
 from edusim.learners.base import LearnerModel, RandomSource
 from edusim.learners.kss_graph import (
     KSS_DIFFICULTY,
@@ -133,6 +132,8 @@ class KSSLearner(LearnerModel[KSSState]):
             (default: :func:`kss_curriculum`, the original's structure and item bank).
         params: Population and dynamics (default: the original's).
     """
+
+    params_class = KSSParams
 
     def __init__(self, curriculum: Curriculum | None = None, params: KSSParams | None = None):
         self.curriculum = curriculum or kss_curriculum()
@@ -336,10 +337,3 @@ def _warm_up(model: KSSLearner, state: KSSState, u: np.ndarray) -> KSSState:
         state = record(state, choice, active)
     return state
 
-
-def _make_kss(curriculum: Curriculum | None = None, **params) -> KSSLearner:
-    """Registry factory: ``edusim.learners.make("kss", curriculum, **KSSParams fields)``."""
-    return KSSLearner(curriculum, KSSParams(**params))
-
-
-register("kss", _make_kss)

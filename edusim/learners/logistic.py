@@ -28,7 +28,7 @@ import numpy as np
 
 from edusim.curriculum import Curriculum
 from edusim.learners.base import LearnerModel, RandomSource
-from edusim.numeric import sigmoid
+from edusim.numeric import logit, sigmoid
 
 if TYPE_CHECKING:
     from edusim.learners.torch_logistic import TorchLogisticLearner
@@ -84,6 +84,18 @@ class LogisticState:
 
 class LogisticLearner(LearnerModel[LogisticState]):
     """Batched logistic (IRT + PFA + forgetting) learners over a curriculum."""
+
+    params_class = LogisticParams
+    spread_field = "ability_sd"
+
+    @classmethod
+    def from_profile(
+        cls, curriculum: Curriculum, mastery: np.ndarray, spread: float
+    ) -> LogisticLearner:
+        """Learners whose skill easiness puts an average learner at ``mastery`` and whose
+        abilities spread like the group's."""
+        beta = logit(np.clip(np.asarray(mastery, dtype=np.float64), 0.02, 0.98))
+        return cls(curriculum, LogisticParams(beta=tuple(beta), ability_sd=float(spread)))
 
     def __init__(self, curriculum: Curriculum, params: LogisticParams | None = None) -> None:
         self.params = params or LogisticParams()

@@ -47,7 +47,7 @@ from edusim.planning.profile import (
     profile_from_interactions,
     simulate_profile,
 )
-from edusim.planning.simulation import CLASS_MODELS, ClassUtility, simulate_class
+from edusim.planning.simulation import ClassUtility, simulate_class
 from edusim.planning.tasks import (
     AnalyseTask,
     DraftTask,
@@ -72,7 +72,6 @@ __all__ = [
     "render_history",
     "render_markdown",
     "render_scores",
-    "CLASS_MODELS",
     "CRITERIA",
     "DEFINITIONS",
     "LEVELS",

@@ -45,7 +45,8 @@ class OptimizerConfig:
 
     Attributes:
         rounds: Revisions after the first draft (the loop stops early when nothing changes).
-        class_model: Learner model of the simulated class (see ``CLASS_MODELS``).
+        class_model: Learner model of the simulated class (one of
+            :func:`edusim.learners.profile_models`).
         class_size: Simulated learners.
         seed: Seed of the simulated class.
         planner: Settings of the rule-based planner (time available, thresholds, timing).

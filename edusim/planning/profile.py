@@ -26,7 +26,7 @@ import numpy as np
 import pandas as pd
 
 from edusim.curriculum import Curriculum
-from edusim.learners import make
+from edusim.learners import kind, make
 from edusim.numeric import logit
 from edusim.planning.errors import PlanningError
 
@@ -152,7 +152,8 @@ def simulate_profile(
         seed: Seed of every draw.
         model: Learner-model name (see :func:`edusim.learners.names`).
         steps_per_skill: Practice steps per taught skill.
-        **params: Learner-model parameters (BKT defaults to ``learn_rate_sd=0.5``).
+        **params: Learner-model parameters, over the model's own ``cohort_params`` (BKT's
+            learners learn at rates spread by ``learn_rate_sd=0.5``).
 
     Example:
         >>> from edusim.curriculum import load_builtin
@@ -164,9 +165,7 @@ def simulate_profile(
         raise PlanningError(f"unknown cohort level {level!r}; use {list(LEVELS)} or a count >= 0")
     if n_learners < 1:
         raise PlanningError(f"n_learners must be >= 1, got {n_learners}")
-    if model == "bkt":
-        params = {"learn_rate_sd": 0.5, **params}
-    learner = make(model, curriculum, **params)
+    learner = make(model, curriculum, **{**kind(model).cohort_params, **params})
     rng = np.random.default_rng(seed)
     state = learner.init_state(n_learners, rng)
     for item in _prior_teaching(curriculum, n_skills, steps_per_skill):

@@ -19,19 +19,18 @@ Example:
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
 
+from edusim import learners
 from edusim.curriculum import Curriculum
-from edusim.learners import BKTLearner, BKTParams, LearnerModel, LogisticLearner, LogisticParams
-from edusim.numeric import logit
+from edusim.learners import LearnerModel
 from edusim.planning.errors import PlanningError
 from edusim.planning.plan import LessonPlan
 from edusim.planning.profile import GroupProfile
 
-__all__ = ["ClassUtility", "simulate_class", "CLASS_MODELS"]
+__all__ = ["ClassUtility", "simulate_class"]
 
 
 @dataclass(frozen=True)
@@ -55,27 +54,13 @@ class ClassUtility:
     n_learners: int
 
 
-def _bkt(curriculum: Curriculum, profile: GroupProfile) -> LearnerModel:
-    spread = float(np.std(profile.ability))
-    params = BKTParams(
-        p_init=tuple(np.clip(profile.mastery, 0.0, 1.0)),
-        init_from_prerequisites=False,
-        learn_rate_sd=min(0.5 * spread, 1.0),
-    )
-    return BKTLearner(curriculum, params)
-
-
-def _logistic(curriculum: Curriculum, profile: GroupProfile) -> LearnerModel:
-    beta = logit(np.clip(profile.mastery, 0.02, 0.98))
-    params = LogisticParams(beta=tuple(beta), ability_sd=float(np.std(profile.ability)))
-    return LogisticLearner(curriculum, params)
-
-
-#: Learner models a class can be simulated with: ``name -> (curriculum, profile) -> model``.
-CLASS_MODELS: dict[str, Callable[[Curriculum, GroupProfile], LearnerModel]] = {
-    "bkt": _bkt,
-    "logistic": _logistic,
-}
+def _class_learners(model: str, curriculum: Curriculum, profile: GroupProfile) -> LearnerModel:
+    """Learner model ``model`` started at ``profile`` through the model's own profile hook."""
+    hook = learners.kind(model).from_profile
+    if hook is None:
+        raise PlanningError(f"learner model {model!r} cannot start at a group profile; "
+                            f"choose from {learners.profile_models()}")
+    return hook(curriculum, np.asarray(profile.mastery), float(np.std(profile.ability)))
 
 
 def _scope_test(curriculum: Curriculum, skills: set[str]) -> tuple[np.ndarray, np.ndarray]:
@@ -116,18 +101,16 @@ def simulate_class(
     Args:
         plan: The plan (its examples, then its practice items, are the sequence).
         curriculum: The curriculum the plan's ids refer to.
-        model: A name in :data:`CLASS_MODELS`.
+        model: A learner model that can start at a group profile
+            (:func:`edusim.learners.profile_models`: ``bkt``, ``logistic``).
         n_learners: Simulated class size (larger is less noisy).
         seed: Seed of every draw; the same seed gives the same class.
     """
-    try:
-        factory = CLASS_MODELS[model]
-    except KeyError:
+    if model not in learners.LEARNERS:
         raise PlanningError(
-            f"unknown class model {model!r}; choose from {list(CLASS_MODELS)}"
-        ) from None
+            f"unknown class model {model!r}; choose from {learners.profile_models()}")
     plan.profile.check(curriculum)
-    learner = factory(curriculum, plan.profile)
+    learner = _class_learners(model, curriculum, plan.profile)
     rng = np.random.default_rng(seed)
     state = learner.init_state(n_learners, rng)
     test, weights = curriculum.test_item_indices(), curriculum.test_weights()

@@ -7,9 +7,9 @@ import pytest
 
 from edusim.curriculum import Curriculum, SkillGraph
 from edusim.kt import BKTFitConfig, Vocabulary, encode, fit_bkt
+from edusim.kt.fitted_learner import bkt_learner
 from edusim.kt.synthetic import simulate
 from edusim.learners import BKTLearner, BKTParams, ForgetMode
-from edusim.learners.fitted import bkt_learner
 
 CURRICULUM = Curriculum.from_graph(SkillGraph(["a", "b", "c"]), items_per_skill=1)
 TRUTH = {

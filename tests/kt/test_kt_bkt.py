@@ -5,7 +5,7 @@ import pytest
 import torch
 
 from edusim.kt import BKTFitConfig, Vocabulary, encode, evaluate, fit_bkt
-from edusim.kt.bkt import _initial
+from edusim.kt.bkt_fit import _initial
 from edusim.kt.buckets import LengthBuckets
 from edusim.kt.chains import Chains, sum_rows
 

@@ -10,12 +10,12 @@ from gymnasium.utils.env_checker import check_env
 import edusim  # noqa: F401  (registers the environments)
 from edusim.curriculum import load_builtin
 from edusim.kt import BKTFitConfig, FitSpec, TrainConfig, fit, save_model
-from edusim.learners import BKTLearner, make
-from edusim.learners.fitted import (
+from edusim.kt.fitted_learner import (
     NeuralKTLearner,
     fitted_curriculum,
     learner_from_model,
 )
+from edusim.learners import BKTLearner, make
 
 from .conftest import TRUE_PARAMS
 

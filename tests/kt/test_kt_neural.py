@@ -6,9 +6,9 @@ import torch
 
 from edusim.kt import FitSpec, TrainConfig, Vocabulary, encode, evaluate_model, fit
 from edusim.kt.fitted import load_model, save_model
-from edusim.kt.registry import MODELS, build_model
+from edusim.kt.registry import build_model, neural_names
 
-KINDS = sorted(MODELS)
+KINDS = neural_names()
 SMALL = {"dkt": {"hidden": 16, "embedding": 16}, "sakt": {"dim": 16, "heads": 2}}
 VARIANTS = {**SMALL, "sakt+recency": {"dim": 16, "heads": 2, "recency": True}}
 

@@ -33,5 +33,5 @@ def test_bench_teachers_prints_both_tables_and_writes_maps(tmp_path: Path) -> No
     assert "TaskSpace-v0" in result.output and "Tutor-v0" in result.output
     assert (tmp_path / "competence_maps.png").stat().st_size > 1000
     table = pd.read_csv(tmp_path / "task_space.csv")
-    assert set(table["teacher"]) == {"random", "alp-gmm", "riac", "covar-gmm"}
+    assert set(table["teacher"]) == {"random", "alp-gmm", "riac", "covar-gmm", "covar-gmm-fast"}
     assert set(pd.read_csv(tmp_path / "tutor.csv")["teacher"]) >= {"zpdes", "exp3"}

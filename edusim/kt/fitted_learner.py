@@ -1,7 +1,8 @@
 """Knowledge-tracing models fitted on real data, used as simulated learners.
 
-A model fitted with :mod:`edusim.kt` becomes a :class:`~edusim.learners.base.LearnerModel`, so
-``edusim/Tutor-v0`` can tutor learners "calibrated on dataset X":
+A model fitted with :mod:`edusim.kt` becomes a :class:`~edusim.learners.base.LearnerModel`
+through its ``as_learner()``, so ``edusim/Tutor-v0`` can tutor learners "calibrated on
+dataset X":
 
 * BKT (skill level) becomes a :class:`~edusim.learners.bkt.BKTLearner` with the fitted
   per-skill prior, learn, guess, slip and forget probabilities: learners hold a sampled
@@ -13,8 +14,9 @@ A model fitted with :mod:`edusim.kt` becomes a :class:`~edusim.learners.base.Lea
 
 The learner's item space is ``curriculum.all_items``; :func:`fitted_curriculum` builds a
 curriculum from the model's tokens (one item per skill at skill level, one per question at
-question level). Registered as the learner model ``"fitted"``:
-``edusim.learners.make("fitted", curriculum, path="runs/kt/model.pt")``.
+question level). :class:`FittedLearner` is the learner model ``"fitted"`` of
+:data:`edusim.learners.LEARNERS` (registered there by name, so ``edusim.learners`` never
+imports ``edusim.kt``): ``edusim.learners.make("fitted", curriculum, path="runs/kt/model.pt")``.
 
 Example:
     >>> import pandas as pd
@@ -36,22 +38,22 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from edusim.curriculum import Curriculum, Item, ItemBank, SkillGraph
-from edusim.learners import register
-from edusim.learners.base import LearnerModel, RandomSource
+from edusim.learners.base import LearnerKind, LearnerModel, RandomSource
 from edusim.learners.bkt import BKTLearner, BKTParams, ForgetMode
 
-if TYPE_CHECKING:  # torch and edusim.kt load only when a fitted model is used
-    from edusim.kt.bkt import FittedBKT
+if TYPE_CHECKING:
+    from edusim.kt.bkt_fit import FittedBKT
     from edusim.kt.fitted import FittedModel, FittedNeural
     from edusim.kt.sequences import Vocabulary
 
 __all__ = [
+    "FittedLearner",
+    "FittedLearnerParams",
     "KTState",
     "NeuralKTLearner",
     "fitted_curriculum",
     "bkt_learner",
     "learner_from_model",
-    "make_fitted",
 ]
 
 _MAX_TEST_ITEMS = 3
@@ -85,7 +87,7 @@ def _item_tokens(vocab: Vocabulary, curriculum: Curriculum) -> np.ndarray:
         if key not in lookup or key == vocab.tokens[0]:
             raise ValueError(
                 f"item {item.id!r}: {vocab.level.value} {key!r} is unknown to the fitted model "
-                "(build the curriculum with edusim.learners.fitted.fitted_curriculum)"
+                "(build the curriculum with edusim.kt.fitted_learner.fitted_curriculum)"
             )
         tokens.append(lookup[key])
     return np.asarray(tokens, dtype=np.int64)
@@ -172,22 +174,28 @@ class NeuralKTLearner(LearnerModel[KTState]):
 def learner_from_model(
     model: FittedModel, curriculum: Curriculum | None = None
 ) -> LearnerModel:
-    """The learner model of a fitted BKT, DKT or SAKT model."""
-    from edusim.kt.bkt import FittedBKT
-    from edusim.kt.fitted import FittedNeural
-
-    if isinstance(model, FittedBKT):
-        return bkt_learner(model, curriculum)
-    if isinstance(model, FittedNeural):
-        return NeuralKTLearner(model, curriculum)
-    raise TypeError(f"no learner model for {type(model).__name__}")
+    """The learner model of a fitted BKT, DKT or SAKT model: ``model.as_learner(curriculum)``."""
+    return model.as_learner(curriculum)
 
 
-def make_fitted(curriculum: Curriculum, path: str | os.PathLike) -> LearnerModel:
-    """Registry factory: the learner of the model saved at ``path`` over ``curriculum``."""
-    from edusim.kt.fitted import load_model
+@dataclass(frozen=True)
+class FittedLearnerParams:
+    """Attributes:
+    path: A model file written by :func:`edusim.kt.save_model` (``edusim kt fit``).
+    """
 
-    return learner_from_model(load_model(path), curriculum)
+    path: str | os.PathLike
 
 
-register("fitted", make_fitted)
+class FittedLearner(LearnerKind):
+    """The learner-model kind ``"fitted"``: the learners of a saved KT model."""
+
+    params_class = FittedLearnerParams
+
+    @classmethod
+    def build(cls, curriculum: Curriculum | None, **params) -> LearnerModel:
+        from edusim.config import config_from_kwargs
+        from edusim.kt.fitted import load_model
+
+        settings = config_from_kwargs(FittedLearnerParams, params, "learner model 'fitted'")
+        return load_model(settings.path).as_learner(curriculum)

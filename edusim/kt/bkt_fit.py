@@ -25,6 +25,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, fields
+from typing import TYPE_CHECKING
 
 import numpy as np
 import torch
@@ -34,7 +35,13 @@ from edusim.kt.chains import BKTTensors, ChainLayout, Chains, Counts, take_rows
 from edusim.kt.device import resolve_device
 from edusim.kt.sequences import Interactions, Vocabulary
 
-__all__ = ["BKTFitConfig", "FittedBKT", "fit_bkt"]
+if TYPE_CHECKING:
+    from edusim.curriculum import Curriculum
+    from edusim.kt.api import FitSpec
+    from edusim.kt.registry import FitRun
+    from edusim.learners import BKTLearner
+
+__all__ = ["BKT", "BKTFitConfig", "FittedBKT", "fit_bkt"]
 
 _CLAMP = 1e-6
 #: Re-pack the chains when the running skills hold less than this share of their elements.
@@ -124,6 +131,31 @@ class FittedBKT:
         """Inverse of :meth:`to_dict`."""
         arrays = {f.name: np.asarray(data[f.name]) for f in fields(cls) if f.name != "vocab"}
         return cls(vocab=Vocabulary.from_dict(data["vocab"]), **arrays)
+
+    def as_learner(self, curriculum: Curriculum | None = None) -> BKTLearner:
+        """Simulated learners with these per-skill parameters (skill-level fits only; see
+        :func:`edusim.kt.fitted_learner.bkt_learner`)."""
+        from edusim.kt.fitted_learner import bkt_learner
+
+        return bkt_learner(self, curriculum)
+
+
+class BKT:
+    """The KT kind ``"bkt"`` (:mod:`edusim.kt.registry`): EM on the training data only."""
+
+    @staticmethod
+    def fit_model(spec: FitSpec, data: Interactions, vocab: Vocabulary, run: FitRun) -> FittedBKT:
+        """:func:`fit_bkt` with ``spec.bkt``; EM needs nothing of ``run`` (no validation
+        data, checkpoints or progress events)."""
+        return fit_bkt(data, vocab, spec.bkt)
+
+    @staticmethod
+    def load_fitted(data: Mapping) -> FittedBKT:
+        return FittedBKT.from_dict(data)
+
+    @staticmethod
+    def fit_device(spec: FitSpec) -> str:
+        return spec.bkt.device
 
 
 def _initial(n_tokens: int, config: BKTFitConfig, device: torch.device) -> BKTTensors:

@@ -1,0 +1,78 @@
+"""Configs built from keyword arguments by field name: the dataclass is the one place of defaults.
+
+A plug-in (teacher, learner model...) keeps its settings in a frozen dataclass and builds it
+from the keyword arguments it was given with :func:`config_from_kwargs`, never positionally, so
+reordering fields cannot swap values and an unknown name is an error that lists the valid ones.
+
+Example:
+    >>> from dataclasses import dataclass
+    >>> @dataclass(frozen=True)
+    ... class Knobs:
+    ...     rate: float = 0.5
+    ...     size: int = 3
+    >>> config_from_kwargs(Knobs, {"size": 4}, "teacher 'demo'")
+    Knobs(rate=0.5, size=4)
+    >>> config_from_kwargs(Knobs, {"sise": 4}, "teacher 'demo'")
+    Traceback (most recent call last):
+    ...
+    edusim.config.ConfigError: teacher 'demo' has no setting 'sise'; its settings are: rate, size
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Mapping
+from typing import Any, TypeVar
+
+__all__ = ["ConfigError", "NoConfig", "config_fields", "config_from_kwargs"]
+
+C = TypeVar("C")
+
+
+class ConfigError(ValueError):
+    """A setting that does not exist, or is missing, for the plug-in it was given to."""
+
+
+@dataclasses.dataclass(frozen=True)
+class NoConfig:
+    """The config of a plug-in without settings."""
+
+
+def config_fields(config_class: type) -> list[str]:
+    """The setting names of a config dataclass, in declaration order.
+
+    Example:
+        >>> config_fields(NoConfig)
+        []
+    """
+    return [f.name for f in dataclasses.fields(config_class) if f.init]
+
+
+def config_from_kwargs(config_class: type[C], kwargs: Mapping[str, Any], owner: str) -> C:
+    """``config_class(**kwargs)``, with names checked first.
+
+    Args:
+        config_class: A dataclass whose fields (with their defaults) are the settings.
+        kwargs: The settings given, by field name.
+        owner: What the settings belong to, for messages (``"teacher 'alp-gmm'"``).
+
+    Raises:
+        ConfigError: For an unknown name or a missing required setting; the message names
+            the valid settings. Value checks of the dataclass (``__post_init__``) raise their
+            own ``ValueError``.
+    """
+    valid = config_fields(config_class)
+    unknown = [k for k in kwargs if k not in valid]
+    if unknown:
+        listing = ", ".join(valid) or "(none)"
+        raise ConfigError(
+            f"{owner} has no setting {unknown[0]!r}; its settings are: {listing}"
+        )
+    required = [
+        f.name for f in dataclasses.fields(config_class)
+        if f.init and f.default is dataclasses.MISSING
+        and f.default_factory is dataclasses.MISSING and f.name not in kwargs
+    ]
+    if required:
+        raise ConfigError(f"{owner} needs the setting {required[0]!r}")
+    return config_class(**kwargs)
