@@ -22,7 +22,6 @@ from edusim.experiments.skill_mastery import skill_heatmap_figure, skill_mastery
 from edusim.llm import LLMError, OfflineBackend
 
 RUN_ERRORS = (ValueError, TypeError, KeyError, gym.error.Error)
-DEFAULT_TEACHERS = ["random", "fixed-order", "mastery-threshold"]
 
 
 def _env_parameters(env_id: str) -> set[str]:
@@ -91,7 +90,7 @@ def _choices() -> tuple[str, dict, list[str], int]:
     baselines = agents.names(family="baseline")
     teachers = st.multiselect(
         "Teachers (strategies to compare)", names,
-        default=[t for t in DEFAULT_TEACHERS if t in names], format_func=ui_names.teacher,
+        default=[t for t in baselines if t in names], format_func=ui_names.teacher,
         help=ui_names.described(names, ui_names.teacher, ui_names.teacher_about),
     )
     if teachers:
