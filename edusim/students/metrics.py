@@ -35,4 +35,5 @@ def pass_at_k(n: npt.ArrayLike, c: npt.ArrayLike, k: int) -> np.ndarray:
     free = n_arr - c_arr
     ratio = np.exp(gammaln(free + 1) - gammaln(np.maximum(free - k, 0) + 1)
                    - gammaln(n_arr + 1) + gammaln(n_arr - k + 1))
-    return np.where(free < k, 1.0, 1.0 - ratio)
+    # exp(log-gamma) rounds: keep the estimate a probability
+    return np.where(free < k, 1.0, np.clip(1.0 - ratio, 0.0, 1.0))

@@ -152,6 +152,7 @@ def test_evaluation_students_and_pass_at_k(env):
 
 
 def test_render_names_proposals_in_words(env):
+    env.step(env.action_space.sample())
     text = env.render()
     assert "hard practice problems" in text and "addition" in text
 
