@@ -183,8 +183,8 @@ def names(family: str | None = None) -> list[str]:
     """Registered teacher names, sorted; only those of ``family`` when given.
 
     Example:
-        >>> names("baseline")
-        ['fixed-order', 'mastery-threshold', 'random']
+        >>> names("baseline")[:3]
+        ['fixed-order', 'hard-only', 'ladder']
     """
     return sorted(n for n in TEACHERS
                   if family is None or TEACHERS.entry(n).metadata.get("family") == family)
@@ -216,22 +216,25 @@ def make(name: str, env: gym.Env, seed: int | None = None, **config: Any) -> Tea
     return teacher
 
 
-def compatible(env: gym.Env, exclude: tuple[str, ...] = ()) -> list[str]:
+def compatible(env: gym.Env, exclude: tuple[str, ...] = (),
+               family: str | None = None) -> list[str]:
     """Teachers that can act in ``env`` with their default configuration, sorted.
 
     Decided from what each teacher declares (``supports``), without building any; a teacher
     that needs settings to exist at all (``requires``: ``ppo`` needs a policy file) is not
-    listed, nor those whose family is in ``exclude``.
+    listed, nor those whose family is in ``exclude``; with ``family``, only that family.
 
     Example:
         >>> import gymnasium as gym, edusim
         >>> usable = compatible(gym.make("edusim/Tutor-v0"))
         >>> "mastery-threshold" in usable, "alp-gmm" in usable
         (True, False)
+        >>> compatible(gym.make("edusim/Tutor-v0"), family="baseline")
+        ['fixed-order', 'mastery-threshold', 'random']
     """
     traits = env_traits(env)
     usable = []
-    for name in names():
+    for name in names(family):
         meta = TEACHERS.entry(name).metadata
         if meta.get("family") in exclude or meta.get("requires"):
             continue

@@ -15,6 +15,7 @@ import ui_settings
 from gymnasium.envs.registration import load_env_creator
 
 from edusim import agents, learners
+from edusim.config import config_fields
 from edusim.envs import ENV_IDS
 from edusim.experiments import TeacherSpec, evaluate, summarize
 from edusim.experiments.plots import mastery_figure
@@ -29,7 +30,7 @@ def _env_parameters(env_id: str) -> set[str]:
     creator = load_env_creator(gym.spec(env_id).entry_point)
     config = getattr(getattr(creator, "core", None), "config_class", None)
     if config is not None:
-        return {f.name for f in dataclasses.fields(config)}
+        return set(config_fields(config))
     return set(inspect.signature(creator).parameters)
 
 
@@ -46,8 +47,8 @@ def _usable_teachers(env_id: str) -> list[str]:
 
 
 def _speaks(name: str) -> bool:
-    """Whether a teacher asks a chat backend (it takes a ``backend`` argument)."""
-    return "backend" in inspect.signature(agents.teacher_class(name)).parameters
+    """Whether a teacher asks a chat backend (its config has a ``backend`` field)."""
+    return "backend" in config_fields(agents.teacher_class(name).config_class)
 
 
 def _language_note(teachers: list[str]) -> str | None:

@@ -13,12 +13,13 @@ from edusim.cli.progress import progress_bar
 __all__ = ["register"]
 
 
+def _baselines(env_id: str) -> list[str]:
+    """The baseline teachers that can act in ``env_id``."""
+    import gymnasium as gym
 
-
-def _baselines() -> list[str]:
     from edusim import agents
 
-    return agents.names(family="baseline")
+    return agents.compatible(gym.make(env_id), family="baseline")
 
 
 def demo(
@@ -40,7 +41,7 @@ def demo(
     from edusim.experiments import evaluate, summarize, write_report
 
     console = Console()
-    teachers = teachers or _baselines()
+    teachers = teachers or _baselines(env_id)
     n_seeds = 4 if quick else seeds
     with progress_bar(console) as progress:
         task = progress.add_task(f"{env_id}: {len(teachers)} teachers x {n_seeds} seeds", total=1)

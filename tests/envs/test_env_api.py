@@ -9,6 +9,7 @@ from __future__ import annotations
 import copy
 import pickle
 import warnings
+from typing import Any
 
 import gymnasium as gym
 import numpy as np
@@ -17,6 +18,7 @@ from gymnasium.utils.env_checker import check_env
 
 import edusim  # noqa: F401
 from edusim.envs import ENV_IDS, ENVS
+from edusim.envs.core import take_row
 from edusim.one_learner import batched_only
 from tests.envs.curricula import MULTI
 
@@ -169,6 +171,17 @@ def test_an_unknown_argument_is_named_with_the_valid_ones(env_id: str) -> None:
                          no_such_knob=1)
 
 
+def _assert_info_close(row: Any, single: Any, atol: float, key: str) -> None:
+    """One row of a vector env's info equals the single env's value (nested dicts too;
+    sums over a row may round differently in a batch, hence ``atol`` of at least 1e-12)."""
+    if isinstance(single, dict):
+        assert isinstance(row, dict) and row.keys() == single.keys(), key
+        for name, value in single.items():
+            _assert_info_close(row[name], value, atol, f"{key}.{name}")
+        return
+    assert _close(np.asarray(row), np.asarray(single), atol), key
+
+
 def _close(x, y, atol: float) -> bool:
     if atol == 0:
         return np.array_equal(x, y)
@@ -199,6 +212,5 @@ def test_native_vector_env_equals_copies_of_the_single_env(env_id: str, kwargs: 
             assert np.isclose(reward[i], r, rtol=0, atol=max(atol, 1e-12))
             assert (terminated[i], truncated[i]) == (te, tr)
             for key, value in inf.items():  # the single env's info, one value per row
-                # (sums over a row may round differently in a batch: 1e-12)
-                assert _close(np.asarray(info[key][i]), np.asarray(value), max(atol, 1e-12)), key
+                _assert_info_close(take_row(info[key], i), value, max(atol, 1e-12), key)
             pending[i] = te or tr

@@ -54,7 +54,8 @@ def test_covar_gmm_defaults_are_the_reference_and_fast_is_a_named_configuration(
     assert type(fast) is agents.teacher_class("covar-gmm") and fast.config.fit_rate == 20
     assert fast.name == "covar-gmm-fast"
     assert agents.make("covar-gmm-fast", env, fit_rate=30).config.fit_rate == 30  # caller wins
-    assert agents.names("baseline") == ["fixed-order", "mastery-threshold", "random"]
+    tutor_baselines = agents.compatible(gym.make("edusim/Tutor-v0"), family="baseline")
+    assert tutor_baselines == ["fixed-order", "mastery-threshold", "random"]
 
 
 def test_defaults_live_in_the_config_dataclass_only() -> None:
