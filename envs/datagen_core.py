@@ -165,7 +165,7 @@ class DataGenBatch(BatchCore):
             self.students = fresh
         else:
             self.students.restore(fresh, members=rows.tolist(),
-                                  source_members=list(range(len(rows))))
+                                  source_members=list(range(len(rows))), generators=True)
         self.counts[rows] = 0
         self.steps[rows] = 0
         for arr in (self.added, self.rejected, self.known, *self.rejected_by.values()):
@@ -235,7 +235,7 @@ class DataGenBatch(BatchCore):
                      [torch.from_numpy(data[i].answers) for i in rows])
         if students is not self.students:
             self.students.restore(students, members=rows,
-                                  source_members=list(range(len(rows))))
+                                  source_members=list(range(len(rows))), generators=True)
 
     def _evaluate(self, rows: np.ndarray) -> None:
         predicted = self.students.predict(torch.from_numpy(self.held_out.prompts)).cpu().numpy()

@@ -284,10 +284,12 @@ class BatchedStudents:
         return self.take(range(self.n_students))
 
     def restore(self, source: BatchedStudents, members: Members = None,
-                source_members: Members = None) -> None:
+                source_members: Members = None, generators: bool = False) -> None:
         """Members (default all) get the weights, base and optimiser states of
         ``source``'s ``source_members`` (default the same indices): revert to a snapshot, or
-        copy one student over others. Generators keep running (no draws are replayed)."""
+        copy one student over others. Generators keep running (no draws are replayed) unless
+        ``generators``: then the members take the source's generator states and seeds too
+        (the source was trained, or built, in their place: a sub-batch of :meth:`take`)."""
         dst = _members(members, self.n_students).to(self.device)
         src = dst if source_members is None else _members(source_members,
                                                           source.n_students).to(self.device)
@@ -298,6 +300,11 @@ class BatchedStudents:
         self.base[dst] = source.base[src]
         self._opt.copy_from(source._opt, dst, src)
         self._rl_opt.copy_from(source._rl_opt, dst, src)
+        if generators:
+            for d, s in zip(dst.tolist(), src.tolist(), strict=True):
+                self.seeds[d] = source.seeds[s]
+                self._generators[d] = torch.Generator().set_state(
+                    source._generators[s].get_state())
 
     def state_dict(self) -> dict:
         """Everything that defines the batch, as tensors and plain values (CPU)."""

@@ -7,17 +7,23 @@ import gymnasium as gym
 import numpy as np
 import pytest
 
-from edusim.envs import ENV_IDS
+from edusim.envs import ENV_IDS, ENVS
 
 sb3 = pytest.importorskip("stable_baselines3")
 
+#: Each env's settings for these tests: small students where a step trains them.
+QUICK = {i: dict(ENVS[i].metadata["quick_kwargs"]) for i in ENV_IDS}
+
 
 @pytest.mark.parametrize("env_id", ENV_IDS)
-def test_ppo_trains_a_few_thousand_steps(env_id: str) -> None:
-    env = gym.make(env_id, max_episode_steps=50)
-    model = sb3.PPO("MlpPolicy", env, n_steps=512, batch_size=128, n_epochs=2, seed=0,
-                    device="cpu", verbose=0)
-    model.learn(total_timesteps=2048)
+def test_ppo_trains_a_few_rollouts(env_id: str) -> None:
+    # a step of an env that trains students takes ~0.1 s even with its quick settings:
+    # two rollouts of 64 there, four of 512 elsewhere
+    n_steps = 64 if QUICK[env_id] else 512
+    env = gym.make(env_id, max_episode_steps=50, **QUICK[env_id])
+    model = sb3.PPO("MlpPolicy", env, n_steps=n_steps, batch_size=n_steps // 4, n_epochs=2,
+                    seed=0, device="cpu", verbose=0)
+    model.learn(total_timesteps=(2 if QUICK[env_id] else 4) * n_steps)
     obs, _ = env.reset(seed=0)
     action, _ = model.predict(obs, deterministic=True)
     assert env.action_space.contains(np.asarray(action).astype(env.action_space.dtype))
@@ -32,8 +38,10 @@ def _pair(env_id: str, n: int, horizon: int):
     from edusim.envs import as_sb3_vec_env
 
     adapted = as_sb3_vec_env(gym.make_vec(env_id, num_envs=n, max_episode_steps=horizon,
-                                          vectorization_mode="vector_entry_point"))
-    dummy = DummyVecEnv([lambda: gym.make(env_id, max_episode_steps=horizon)] * n)
+                                          vectorization_mode="vector_entry_point",
+                                          **QUICK[env_id]))
+    dummy = DummyVecEnv([lambda: gym.make(env_id, max_episode_steps=horizon,
+                                          **QUICK[env_id])] * n)
     return adapted, dummy
 
 
@@ -41,7 +49,7 @@ def _pair(env_id: str, n: int, horizon: int):
 def test_the_adapter_steps_like_dummy_vec_env_of_single_envs(env_id: str) -> None:
     n, horizon = 3, 4
     adapted, dummy = _pair(env_id, n, horizon)
-    atol = gym.make(env_id).metadata.get("vector_atol", 0.0)
+    atol = gym.make(env_id, **QUICK[env_id]).metadata.get("vector_atol", 0.0)
     adapted.seed(7)
     dummy.seed(7)
     obs = adapted.reset()

@@ -105,6 +105,24 @@ def test_reinit_clone_take_restore_act_on_members_only() -> None:
     assert torch.equal(students.flat[0], initial.flat[0])
 
 
+def test_a_sub_batch_trained_in_place_of_members_carries_its_draws_back() -> None:
+    whole, parts = make_students(seeds=[0, 1, 2], **SMALL), make_students(seeds=[0, 1, 2],
+                                                                         **SMALL)
+    for _ in range(2):  # twice: the second round must draw on from where the first ended
+        whole.fit(PROMPTS, ANSWERS, steps=2)
+        for k in range(3):
+            part = parts.take([k])
+            part.fit(PROMPTS, ANSWERS, steps=2)
+            parts.restore(part, members=[k], source_members=[0], generators=True)
+    assert torch.equal(parts.flat, whole.flat)
+    stale = make_students(seeds=[0], **SMALL)
+    part = stale.take([0])
+    part.fit(PROMPTS, ANSWERS, steps=2)
+    stale.restore(part)  # without generators: the next draws repeat the first ones
+    assert not torch.equal(stale.fit(PROMPTS, ANSWERS, steps=2), part.fit(PROMPTS, ANSWERS,
+                                                                          steps=2))
+
+
 def test_save_load_resumes_exactly(tmp_path) -> None:
     students = make_students("mlp", seeds=[0, 1], **SMALL)
     students.train_round(PROMPTS, ANSWERS, steps=3)
