@@ -20,6 +20,12 @@ from tests.datagen.conftest import IDS, TINY
 INFO_KEYS = {"accuracy", "skill_accuracy", "examples", "rejected", "rejected_by", "known"}
 
 
+def _sample(env, seed: int = 0) -> np.ndarray:
+    """A random action from a seeded draw (the space's own generator is unseeded)."""
+    env.action_space.seed(seed)
+    return env.action_space.sample()
+
+
 def _make(env_id, **kwargs):
     return gym.make(env_id, **{**TINY, **kwargs})
 
@@ -44,7 +50,7 @@ def test_contract_info_and_text(env_id):
     assert INFO_KEYS <= set(info) and set(info["skill_accuracy"]) == set(
         env.unwrapped.datagen.domain.skills)
     assert isinstance(env.render(), str) and env.render() == env.unwrapped.describe(obs)
-    obs, reward, terminated, truncated, info = env.step(env.action_space.sample())
+    obs, reward, terminated, truncated, info = env.step(_sample(env))
     assert INFO_KEYS <= set(info) and not terminated
     assert info["examples"] + info["rejected"] >= 1
     assert reward == pytest.approx(info["accuracy"] - 0.0, abs=1.0)
@@ -64,8 +70,8 @@ def test_same_seed_same_run_other_seed_other_student(env_id):
 def test_episode_is_the_registered_number_of_rounds_and_envs_pickle(env_id):
     env = _make(env_id, max_episode_steps=2)
     env.reset(seed=0)
-    assert not env.step(env.action_space.sample())[3]
-    assert env.step(env.action_space.sample())[3]  # truncated after 2 rounds
+    assert not env.step(_sample(env))[3]
+    assert env.step(_sample(env))[3]  # truncated after 2 rounds
     assert gym.spec(env_id).max_episode_steps >= 5
     clone = pickle.loads(pickle.dumps(env.unwrapped))
     deep = copy.deepcopy(env.unwrapped)
@@ -79,7 +85,7 @@ def test_vector_env_is_a_batch_of_single_envs(env_id):
     obs, _ = vec.reset(seed=10)
     single_obs = [env.reset(seed=10 + i)[0] for i, env in enumerate(singles)]
     np.testing.assert_array_equal(obs, np.stack(single_obs))
-    actions = np.stack([env.action_space.sample() for env in singles])
+    actions = np.stack([_sample(env, i) for i, env in enumerate(singles)])
     obs, reward, *_, info = vec.step(actions)
     for i, env in enumerate(singles):
         s_obs, s_reward, *_, s_info = env.step(actions[i])

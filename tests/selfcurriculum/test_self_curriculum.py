@@ -30,6 +30,12 @@ TINY = dict(pretrain_examples=400, pretrain_steps=40, hard_digits=(2, 2), hard_c
             inner_batch=4, inner_samples=2, eval_samples=2, d_model=16, n_layers=1)
 
 
+def _sample(env, seed: int = 0) -> np.ndarray:
+    """A random action from a seeded draw (the space's own generator is unseeded)."""
+    env.action_space.seed(seed)
+    return env.action_space.sample()
+
+
 @pytest.fixture(scope="module")
 def env():
     env = SelfCurriculumEnv(render_mode="ansi", **TINY)
@@ -73,7 +79,7 @@ def test_same_seed_same_run_and_another_seed_differs():
 def test_step_rewards_are_grounded_improvements_and_promotion_follows_tau(env):
     runs = env.unwrapped._batch.runs
     before = runs.q_r_success[0]
-    obs, reward, terminated, truncated, info = env.step(env.action_space.sample())
+    obs, reward, terminated, truncated, info = env.step(_sample(env))
     assert not terminated and not truncated
     assert info["examples"] == TINY["proposals"] * TINY["problems"]
     assert reward == pytest.approx(info["proposal_rewards"].mean())
@@ -85,13 +91,13 @@ def test_step_rewards_are_grounded_improvements_and_promotion_follows_tau(env):
 def test_promotion_when_moving_average_passes_tau():
     always = SelfCurriculumEnv(**{**TINY, "tau": -1.0, "window": 1})
     always.reset(seed=1)
-    info = always.step(always.action_space.sample())[-1]
+    info = always.step(_sample(always))[-1]
     assert info["promoted"] and info["promotions"] == 1
     assert len(always.unwrapped._batch.runs.d_best[0]) == 1
     never = SelfCurriculumEnv(**{**TINY, "tau": 1.0})
     never.reset(seed=1)
     for _ in range(3):
-        info = never.step(never.action_space.sample())[-1]
+        info = never.step(_sample(never))[-1]
     assert info["promotions"] == 0 and not info["promoted"]
 
 
@@ -108,7 +114,7 @@ def test_hard_only_gets_no_gradient_when_every_sample_fails(env):
 def test_intrinsic_reward_is_learnability():
     env = SelfCurriculumEnv(**TINY, reward="intrinsic")
     env.reset(seed=2)
-    info = env.step(env.action_space.sample())[-1]
+    info = env.step(_sample(env))[-1]
     assert ((info["proposal_rewards"] >= 0) & (info["proposal_rewards"] <= 1)).all()
 
 
@@ -152,9 +158,12 @@ def test_evaluation_students_and_pass_at_k(env):
 
 
 def test_render_names_proposals_in_words(env):
-    env.step(env.action_space.sample())
+    action = np.full(env.action_space.shape, 0.3, dtype=np.float32)  # parameters, not hard set
+    action[1, 4] = 0.9  # the second proposal: the hard training problems themselves
+    env.step(action)
     text = env.render()
     assert "hard practice problems" in text and "addition" in text
+    assert "the hard training problems themselves" in text
 
 
 def test_proposal_space_and_vendi():
