@@ -25,7 +25,9 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from rich.console import Console
 
+from edusim.cli.progress import progress_bar
 from edusim.envs import ENVS
 from edusim.experiments.self_curriculum import run_baselines, run_teacher
 from edusim.experiments.summary import mean_ci
@@ -127,8 +129,13 @@ def main() -> None:
         parser.error(f"unknown condition {unknown[0]!r}; choose from: {', '.join(CONDITIONS)}")
     jobs = [(label, seed, args.steps, env_kwargs, args.samples)
             for label in [*labels, None] for seed in range(args.seeds)]
-    with ProcessPoolExecutor(args.jobs) as pool:
-        done = list(pool.map(_one, jobs))
+    console = Console(stderr=True)
+    with ProcessPoolExecutor(args.jobs) as pool, progress_bar(console) as bar:
+        task = bar.add_task(f"{len(jobs)} runs (teacher x seed, baselines)", total=len(jobs))
+        done = []
+        for result in pool.map(_one, jobs):  # in order: the bar moves as runs finish
+            done.append(result)
+            bar.advance(task)
     results = pd.DataFrame([r for rows, _ in done for r in rows])
     trace = pd.DataFrame([t for _, rows in done for t in rows])
     args.out.mkdir(parents=True, exist_ok=True)
