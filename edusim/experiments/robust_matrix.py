@@ -171,7 +171,7 @@ def heatmap_figure(matrix: pd.DataFrame, metric: str = "learning_gain") -> Figur
     axes.set_xticks(range(len(envs)), envs)
     axes.set_yticks(range(len(teachers)), teachers)
     axes.set_title(f"Rank per simulator (1 = best {metric.replace('_', ' ')})")
-    figure.colorbar(image, ax=axes, label="rank")
+    figure.colorbar(image, ax=axes, label="rank", ticks=range(1, max(len(teachers), 2) + 1))
     figure.tight_layout()
     return figure
 
