@@ -132,3 +132,24 @@ def test_edusim_run_prints_the_matrix(tmp_path):
     assert result.exit_code == 0, result.output
     assert "Robust evaluation matrix" in result.output
     assert "| teacher | bkt | kss | ranks | rank range | first on | flag |" in result.output
+
+
+def test_committed_dkt_matches_its_provenance_record():
+    import importlib.util
+
+    from edusim.kt import evaluate_model, load_model
+
+    record = json.loads(MODEL.with_suffix(".json").read_text())
+    model = load_model(MODEL)
+    assert model.kind == "dkt" and sorted(model.vocab.skills) == sorted(record["skills"])
+    data = ROOT.parent / "shared" / "data"
+    if not (data / record["data"].format("test")).exists():
+        pytest.skip("the ASSISTments sample (../shared/data) is not here")
+    loader = importlib.util.spec_from_file_location("fit_dkt", ROOT / "examples" /
+                                                    "fit_matrix_dkt.py")
+    script = importlib.util.module_from_spec(loader)
+    loader.loader.exec_module(script)
+    _, test, skills = script._frames(data)
+    assert skills == record["skills"] and len(test) == record["test_rows"]
+    auc = evaluate_model(model, test, device="cpu").to_dict("test_")["test_auc"]
+    assert auc == pytest.approx(record["test_auc"], abs=1e-4)
