@@ -53,12 +53,13 @@ class TutorEnv(BatchEnv):
     ``Tutor-v0``) truncates the episode.
 
     ## Arguments
-    ``gymnasium.make("edusim/Tutor-v0", curriculum="fractions", learner="bkt",
+    ``gymnasium.make("edusim/Tutor-v0", curriculum=None, learner="bkt",
     learner_params=None, heterogeneity=None, window=5, attempts_cap=20, time_scale=200,
     observe_mastery=False)``: the fields of :class:`~edusim.envs.tutor_batch.TutorConfig`
     (an unknown name raises ``TypeError`` listing them).
     ``curriculum`` is a :class:`~edusim.curriculum.Curriculum`, a built-in name or a JSON
-    path; ``learner`` a registered learner-model name or a :class:`LearnerModel`.
+    path (``None``: the learner model's own, for KSS and fitted models, else
+    ``"fractions"``); ``learner`` a registered learner-model name or a :class:`LearnerModel`.
 
     ``info`` holds ``post_test`` (expected score), ``mastery`` (mean hidden mastery),
     ``correct`` (the answer just given, after a step) and ``mastery_per_skill``.

@@ -19,7 +19,7 @@ from gymnasium import spaces
 from edusim.curriculum import Curriculum, load_builtin
 from edusim.envs.core import BatchCore, InvalidActionError
 from edusim.envs.tutor_obs import TutorObs
-from edusim.learners import LearnerModel, make, scatter_state, spread_field
+from edusim.learners import LearnerModel, kind, make, scatter_state, spread_field
 from edusim.one_learner import BATCHED, fast_path
 from edusim.streams import LearnerStreams
 
@@ -40,7 +40,10 @@ class TutorConfig:
     """Knobs shared by the single and vector tutoring environments.
 
     Attributes:
-        curriculum: A :class:`Curriculum`, a built-in name or a JSON path.
+        curriculum: A :class:`Curriculum`, a built-in name or a JSON path; ``None`` (the
+            default): the learner model's own curriculum when its kind declares one
+            (``own_curriculum``: KSS's knowledge structure, a fitted model's tokens), else
+            the built-in ``"fractions"``.
         learner: Registered learner-model name (``edusim.learners.names()``) or a model.
         learner_params: Parameters for the learner model (e.g. ``{"p_learn": 0.3}``).
         heterogeneity: Population spread: the learner model's own spread parameter
@@ -54,7 +57,7 @@ class TutorConfig:
             vector env returns tensors on it.
     """
 
-    curriculum: str | Curriculum = "fractions"
+    curriculum: str | Curriculum | None = None
     learner: str | LearnerModel = "bkt"
     learner_params: dict | None = None
     heterogeneity: float | None = None
@@ -76,12 +79,16 @@ class TutorConfig:
 
     def build(self) -> tuple[Curriculum, LearnerModel]:
         """The curriculum and learner model these settings describe."""
-        curriculum = resolve_curriculum(self.curriculum)
         if isinstance(self.learner, LearnerModel):
-            return curriculum, self.learner
+            own = getattr(self.learner, "curriculum", None)
+            return resolve_curriculum(self.curriculum or own or "fractions"), self.learner
         params = dict(self.learner_params or {})
         if self.heterogeneity is not None:
             params[spread_field(self.learner)] = self.heterogeneity
+        if self.curriculum is None and kind(self.learner).own_curriculum:
+            model = make(self.learner, None, **params)
+            return model.curriculum, model
+        curriculum = resolve_curriculum(self.curriculum or "fractions")
         return curriculum, make(self.learner, curriculum, **params)
 
 

@@ -31,6 +31,7 @@ def run(
     """
     from edusim.experiments.grid import GridError, run_grid
     from edusim.experiments.report import markdown_table
+    from edusim.experiments.reports import REPORTS
     from edusim.experiments.spec import ExperimentSpec, SpecError
 
     console = Console()
@@ -53,6 +54,9 @@ def run(
     for env, part in summary.groupby("env", sort=False):
         console.print(f"\n[bold]{env}[/bold]")
         console.print(markdown_table(part.drop(columns="env")))
+    if outcome.report:
+        console.print(f"\n[bold]{REPORTS.display_name(grid.report.kind)}[/bold]")
+        console.print(outcome.report, markup=False, soft_wrap=True)
     console.print(f"\nresults in [bold]{out}[/bold]")
     if outcome.failures:
         first = outcome.failures[0]

@@ -59,12 +59,14 @@ class Failure:
 
 @dataclass(frozen=True)
 class GridRun:
-    """What a grid run produced: the rows, the summary per (env, teacher), the failures."""
+    """What a grid run produced: the rows, the summary per (env, teacher), the failures,
+    and the text of the spec's grid-wide ``[report]`` (``None`` without one)."""
 
     results: pd.DataFrame
     summary: pd.DataFrame
     failures: list[Failure]
     trials: int
+    report: str | None = None
 
 
 def _ray_runner(spec: ExperimentSpec, address: str | None) -> Runner:
@@ -161,7 +163,8 @@ def run_grid(
     Args:
         spec: The grid.
         out: Output folder (``jobs/`` per-trial results and failures, ``results.csv`` /
-            ``.parquet``, ``summary.csv``, ``failures.json``, a report folder per env).
+            ``.parquet``, ``summary.csv``, ``failures.json``, a report folder per env, and
+            the files of the spec's ``[report]``, e.g. ``matrix.md``).
         backend: ``local`` (worker processes on this machine) or ``ray``.
         address: Ray cluster to join (``"auto"``: the one running on this machine,
             ``"HOST:PORT"``: its head); ``None`` starts a Ray of this run's own.
@@ -233,7 +236,8 @@ def _finish(spec: ExperimentSpec, out: Path, jobs: list[Job], failures: list[Fai
         part = results[results["env"] == env.title]
         if len(part):
             write_report(part, out / safe_name(env.title), title=f"{spec.name}: {env.title}")
-    return GridRun(results, summary, failures, len(jobs))
+    report = spec.report.write(results, out, spec.name) if spec.report and len(results) else None
+    return GridRun(results, summary, failures, len(jobs), report)
 
 
 def run_spec(spec: ExperimentSpec, out: str | os.PathLike, *args: Any,

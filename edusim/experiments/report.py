@@ -13,7 +13,7 @@ from edusim.atomic import atomic_path, write_bytes_atomic, write_text_atomic
 from edusim.experiments.plots import gain_figure, mastery_figure
 from edusim.experiments.summary import summarize
 
-__all__ = ["write_report", "markdown_table", "save_figure"]
+__all__ = ["ci_cell", "write_report", "markdown_table", "save_figure"]
 
 _COLUMNS = {
     "learning_gain": "learning gain",
@@ -30,7 +30,13 @@ def save_figure(figure: Figure, path: str | os.PathLike) -> Path:
     return write_bytes_atomic(path, buffer.getvalue())
 
 
-def _cell(row: pd.Series, metric: str) -> str:
+def ci_cell(row: pd.Series, metric: str) -> str:
+    """``mean [low, high]`` of ``metric`` in a summary row (its ``_ci_low``/``_ci_high``).
+
+    Example:
+        >>> ci_cell(pd.Series({"gain": 0.5, "gain_ci_low": 0.4, "gain_ci_high": 0.6}), "gain")
+        '0.500 [0.400, 0.600]'
+    """
     mean, low, high = row[metric], row[f"{metric}_ci_low"], row[f"{metric}_ci_high"]
     if pd.isna(mean):
         return "n/a"
@@ -59,7 +65,7 @@ def markdown_table(summary: pd.DataFrame) -> str:
     for _, row in summary.iterrows():
         seeds = row.get("seeds")
         cells = [str(row["teacher"]), str(0 if pd.isna(seeds) else int(seeds)),
-                 *[str(int(row[c])) for c in failed], *[_cell(row, m) for m in metrics]]
+                 *[str(int(row[c])) for c in failed], *[ci_cell(row, m) for m in metrics]]
         lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines)
 

@@ -27,6 +27,9 @@ Example spec (TOML)::
     num_cpus = 1
     num_gpus = 0
 
+    [report]                   # optional: a grid-wide report (edusim.experiments.reports)
+    kind = "robust-matrix"
+
 Every condition must be distinct: two envs (or teachers) with the same title, titles that
 share a file name (``a/b`` and ``a_b``) and repeated seeds are rejected with the reason.
 """
@@ -41,6 +44,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+from edusim.experiments.reports import ReportSpec, report_spec
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -141,6 +146,7 @@ class ExperimentSpec:
     seeds: tuple[int, ...]
     episodes: int = 1
     resources: Resources = field(default_factory=Resources)
+    report: ReportSpec | None = None
 
     def jobs(self) -> list[Job]:
         """Every cell of the grid, in a stable order."""
@@ -157,7 +163,8 @@ class ExperimentSpec:
         def fail(message: str) -> SpecError:
             return SpecError(f"{source}: {message}")
 
-        unknown = set(data) - {"name", "envs", "teachers", "seeds", "episodes", "resources"}
+        unknown = set(data) - {"name", "envs", "teachers", "seeds", "episodes", "resources",
+                               "report"}
         if unknown:
             raise fail(f"unknown top-level field(s) {sorted(unknown)}")
         envs = tuple(_env(e, i, fail) for i, e in enumerate(_list(data, "envs", fail)))
@@ -174,7 +181,8 @@ class ExperimentSpec:
         if not isinstance(name, str):
             raise fail(f"'name' must be a string, got {name!r}")
         resources = _resources(data.get("resources", {}), fail)
-        return cls(name, envs, teachers, seeds, episodes, resources)
+        report = report_spec(data["report"], source) if "report" in data else None
+        return cls(name, envs, teachers, seeds, episodes, resources, report)
 
     @classmethod
     def load(cls, path: str | os.PathLike) -> ExperimentSpec:

@@ -6,7 +6,12 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-__all__ = ["summarize", "mean_ci"]
+__all__ = ["METRICS", "summarize", "mean_ci"]
+
+#: The per-episode outcomes that :func:`summarize` aggregates by default.
+METRICS: tuple[str, ...] = (
+    "learning_gain", "final_post_test", "final_mastery", "items_to_mastery"
+)
 
 
 def mean_ci(values: np.ndarray, level: float = 0.95) -> tuple[float, float, float]:
@@ -29,9 +34,7 @@ def mean_ci(values: np.ndarray, level: float = 0.95) -> tuple[float, float, floa
 
 def summarize(
     results: pd.DataFrame,
-    metrics: tuple[str, ...] = (
-        "learning_gain", "final_post_test", "final_mastery", "items_to_mastery"
-    ),
+    metrics: tuple[str, ...] = METRICS,
     by: tuple[str, ...] = ("teacher",),
 ) -> pd.DataFrame:
     """One row per group: for each metric its mean and 95% CI across seeds.

@@ -191,6 +191,7 @@ class FittedLearner(LearnerKind):
     """The learner-model kind ``"fitted"``: the learners of a saved KT model."""
 
     params_class = FittedLearnerParams
+    own_curriculum = True
 
     @classmethod
     def build(cls, curriculum: Curriculum | None, **params) -> LearnerModel:

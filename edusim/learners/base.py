@@ -56,12 +56,15 @@ class LearnerKind:
             ``(n_skills,)``) with abilities spread by ``spread`` (a standard deviation of the
             group's ability); ``None`` when the model cannot (the class simulation of a lesson
             plan needs it).
+        own_curriculum: Whether ``build(None, ...)`` gives a model over a curriculum of its
+            own (``model.curriculum``), which an env then uses when given none.
     """
 
     params_class: ClassVar[type] = NoConfig
     spread_field: ClassVar[str | None] = None
     cohort_params: ClassVar[Mapping[str, Any]] = MappingProxyType({})
     from_profile: ClassVar[Callable[..., LearnerModel] | None] = None
+    own_curriculum: ClassVar[bool] = False
 
     @classmethod
     def build(cls, curriculum: Curriculum | None, **params: Any) -> LearnerModel:

@@ -134,6 +134,7 @@ class KSSLearner(LearnerModel[KSSState]):
     """
 
     params_class = KSSParams
+    own_curriculum = True
 
     def __init__(self, curriculum: Curriculum | None = None, params: KSSParams | None = None):
         self.curriculum = curriculum or kss_curriculum()
