@@ -74,10 +74,19 @@ def test_teachers_need_a_task_box(name: str) -> None:
         agents.make(name, gym.make("edusim/Tutor-v0"), seed=0)
 
 
+@pytest.mark.parametrize("name", ["alp-gmm", "covar-gmm"])
+@pytest.mark.parametrize(("bad", "reason"), [
+    ({"fit_rate": 5}, "fit_rate 5 is smaller than a mixture size"),  # default sizes reach 10
+    ({"random_task_ratio": 1.5}, r"random_task_ratio must lie in \[0, 1\], got 1.5"),
+    ({"gmm_sizes": (0, 2)}, r"gmm_sizes must be positive integers, got \(0, 2\)"),
+])
+def test_mixture_teachers_check_their_shared_settings(name, bad, reason) -> None:
+    with pytest.raises(ValueError, match=reason):
+        agents.make(name, gym.make("edusim/TaskSpace-v0"), **bad)
+
+
 def test_bad_config_is_rejected() -> None:
     env = gym.make("edusim/TaskSpace-v0")
-    with pytest.raises(ValueError):
-        agents.make("alp-gmm", env, fit_rate=5)  # smaller than a 10-component mixture
     with pytest.raises(ValueError):
         agents.make("riac", env, not_an_option=1)
 
