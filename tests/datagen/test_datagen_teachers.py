@@ -11,6 +11,7 @@ from edusim import agents
 from edusim.agents.llm_datagen import DataPlanRequest
 from edusim.llm.testing import StubChatServer
 from tests.datagen.conftest import IDS, TINY
+from tests.helpers import play
 
 TEACHERS = ["uniform-alloc", "weakest-first", "lp-alloc", "state-free", "llm"]
 
@@ -18,15 +19,7 @@ TEACHERS = ["uniform-alloc", "weakest-first", "lp-alloc", "state-free", "llm"]
 def _rollout(env, teacher, seed, rounds=2):
     obs, _ = env.reset(seed=seed)
     teacher.reset(seed=seed)
-    actions = []
-    for _ in range(rounds):
-        action = teacher.act(obs)
-        assert env.action_space.contains(action)
-        next_obs, reward, *_ = env.step(action)
-        teacher.observe(action, reward, next_obs)
-        actions.append(action)
-        obs = next_obs
-    return np.stack(actions)
+    return np.stack(play(env, teacher, obs, rounds))
 
 
 @pytest.mark.parametrize("env_id", IDS)

@@ -10,6 +10,7 @@ import edusim  # noqa: F401
 from edusim import agents
 from edusim.agents._lp import NearestNeighbourRewards, TaskOutsideBoxError, proportional_choice
 from edusim.agents.riac import window_alp
+from tests.helpers import play
 
 FAST = {
     "random": {},
@@ -24,14 +25,7 @@ def _run(name: str, seed: int, steps: int = 120, env_seed: int = 0, **env_kwargs
     env = gym.make("edusim/TaskSpace-v0", **env_kwargs)
     teacher = agents.make(name, env, seed=seed, **FAST[name])
     obs, _ = env.reset(seed=env_seed)
-    tasks = []
-    for _ in range(steps):
-        task = teacher.act(obs)
-        assert env.action_space.contains(task)
-        obs, reward, *_ = env.step(task)
-        teacher.observe(task, reward, obs)
-        tasks.append(task)
-    return np.array(tasks)
+    return np.array(play(env, teacher, obs, steps))
 
 
 @pytest.mark.parametrize("name", sorted(FAST))
