@@ -39,6 +39,16 @@ def test_datagen_teachers_refuse_other_envs():
             agents.make(name, tutor, seed=0)
 
 
+@pytest.mark.parametrize(("name", "bad", "reason"), [
+    ("weakest-first", {"top": 0}, "top must be >= 1, got 0"),
+    ("state-free", {"concentration": 0.0}, "concentration must be > 0, got 0.0"),
+])
+def test_datagen_teacher_configs_reject_bad_values(name, bad, reason):
+    env = gym.make("edusim/DataGenSkillList-v0", **TINY)
+    with pytest.raises(ValueError, match=reason):
+        agents.make(name, env, seed=0, **bad)
+
+
 def test_weakest_first_feeds_the_weakest_and_explores_it_on_the_tree():
     env = gym.make("edusim/DataGenSkillTree-v0", **TINY)
     obs, _ = env.reset(seed=0)
