@@ -11,6 +11,7 @@ component's learning progress is read.
 from __future__ import annotations
 
 from abc import abstractmethod
+from dataclasses import dataclass
 from typing import Any
 
 import gymnasium as gym
@@ -20,13 +21,39 @@ from sklearn.mixture import GaussianMixture
 from edusim.agents._lp import TaskBox, fit_best_gmm, proportional_choice
 from edusim.agents.base import Teacher
 
-__all__ = ["GMMTeacher"]
+__all__ = ["GMMConfig", "GMMTeacher"]
+
+
+@dataclass(frozen=True)
+class GMMConfig:
+    """The settings every mixture teacher has (defaults from the reference implementation of
+    Portelas et al., ``teachDRL/teachers/algos``); a teacher's config subclasses it.
+
+    Attributes:
+    fit_rate: Tasks between two fits; also the bootstrap length and the fitting window.
+    random_task_ratio: Share of tasks drawn uniformly once the mixture exists.
+    gmm_sizes: Numbers of components tried at each fit (best by AIC).
+    n_init: EM restarts per mixture.
+    """
+
+    fit_rate: int = 250
+    random_task_ratio: float = 0.2
+    gmm_sizes: tuple[int, ...] = tuple(range(2, 11))
+    n_init: int = 1
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "gmm_sizes", tuple(self.gmm_sizes))
+        if self.fit_rate < max(self.gmm_sizes, default=1):
+            raise ValueError(f"fit_rate {self.fit_rate} is smaller than a mixture size")
+        if not 0.0 <= self.random_task_ratio <= 1.0:
+            raise ValueError(f"random_task_ratio must lie in [0, 1], got {self.random_task_ratio}")
+        if not self.gmm_sizes or min(self.gmm_sizes) < 1:
+            raise ValueError(f"gmm_sizes must be positive integers, got {self.gmm_sizes}")
 
 
 class GMMTeacher(Teacher):
     """Base of the mixture teachers; subclasses define :meth:`data_row` and
-    :meth:`component_progress`, and a ``config_class`` with ``fit_rate``,
-    ``random_task_ratio``, ``gmm_sizes`` and ``n_init``.
+    :meth:`component_progress`, and a ``config_class`` that subclasses :class:`GMMConfig`.
 
     ``reset`` starts a new run: the history and the mixture are cleared (a new learner).
     """

@@ -20,38 +20,22 @@ from dataclasses import dataclass
 import numpy as np
 from sklearn.mixture import GaussianMixture
 
-from edusim.agents._gmm import GMMTeacher
+from edusim.agents._gmm import GMMConfig, GMMTeacher
 from edusim.agents._lp import NearestNeighbourRewards
 
 __all__ = ["ALPGMMConfig", "ALPGMMTeacher"]
 
 
 @dataclass(frozen=True)
-class ALPGMMConfig:
-    """Attributes (defaults from the paper's reference implementation):
-    fit_rate: Tasks between two fits; also the bootstrap length and the fitting window.
-    random_task_ratio: Share of tasks drawn uniformly once the mixture exists.
-    gmm_sizes: Numbers of components tried at each fit (best by AIC).
-    n_init: EM restarts per mixture.
+class ALPGMMConfig(GMMConfig):
+    """Attributes: those of :class:`~edusim.agents._gmm.GMMConfig` (``fit_rate``,
+    ``random_task_ratio``, ``gmm_sizes``, ``n_init``), and
     min_history: Tasks stored before ALP is computed (earlier tasks get ALP 0).
     buffer_size: Recent tasks scanned outside the KD-tree before it is rebuilt.
     """
 
-    fit_rate: int = 250
-    random_task_ratio: float = 0.2
-    gmm_sizes: tuple[int, ...] = tuple(range(2, 11))
-    n_init: int = 1
     min_history: int = 6
     buffer_size: int = 500
-
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "gmm_sizes", tuple(self.gmm_sizes))
-        if self.fit_rate < max(self.gmm_sizes, default=1):
-            raise ValueError(f"fit_rate {self.fit_rate} is smaller than a mixture size")
-        if not 0.0 <= self.random_task_ratio <= 1.0:
-            raise ValueError(f"random_task_ratio must lie in [0, 1], got {self.random_task_ratio}")
-        if not self.gmm_sizes or min(self.gmm_sizes) < 1:
-            raise ValueError(f"gmm_sizes must be positive integers, got {self.gmm_sizes}")
 
 
 class ALPGMMTeacher(GMMTeacher):

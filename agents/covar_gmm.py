@@ -19,35 +19,20 @@ from dataclasses import dataclass
 import numpy as np
 from sklearn.mixture import GaussianMixture
 
-from edusim.agents._gmm import GMMTeacher
+from edusim.agents._gmm import GMMConfig, GMMTeacher
 
 __all__ = ["CovarGMMConfig", "CovarGMMTeacher"]
 
 
 @dataclass(frozen=True)
-class CovarGMMConfig:
-    """Attributes (defaults from the reference implementation of Portelas et al.,
-    ``teachDRL/teachers/algos/covar_gmm.py``; the registry's ``covar-gmm-fast`` refits every
-    20 tasks instead):
-    fit_rate: Tasks between two fits; also the bootstrap length and the fitting window.
-    random_task_ratio: Share of tasks drawn uniformly once the mixture exists.
-    gmm_sizes: Numbers of components tried at each fit (best by AIC).
-    n_init: EM restarts per mixture.
+class CovarGMMConfig(GMMConfig):
+    """Attributes: those of :class:`~edusim.agents._gmm.GMMConfig` (``fit_rate``,
+    ``random_task_ratio``, ``gmm_sizes``, ``n_init``; the registry's ``covar-gmm-fast`` refits
+    every 20 tasks instead of 250), and
     absolute_lp: Use ``|cov(time, reward)|`` instead of its positive part.
     """
 
-    fit_rate: int = 250
-    random_task_ratio: float = 0.2
-    gmm_sizes: tuple[int, ...] = tuple(range(2, 11))
-    n_init: int = 1
     absolute_lp: bool = False
-
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "gmm_sizes", tuple(self.gmm_sizes))
-        if self.fit_rate < max(self.gmm_sizes, default=1):
-            raise ValueError(f"fit_rate {self.fit_rate} is smaller than a mixture size")
-        if not 0.0 <= self.random_task_ratio <= 1.0:
-            raise ValueError(f"random_task_ratio must lie in [0, 1], got {self.random_task_ratio}")
 
 
 class CovarGMMTeacher(GMMTeacher):

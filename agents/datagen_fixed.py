@@ -28,10 +28,12 @@ class StateFreeConfig:
 
     concentration: float = 1.0
 
+    def __post_init__(self) -> None:
+        if not self.concentration > 0:
+            raise ValueError(f"concentration must be > 0, got {self.concentration}")
+
 
 class StateFreeTeacher(DataGenTeacher):
-    config_class = StateFreeConfig
-
     """Repeats one plan drawn at the start, never reading feedback.
 
     Example:
@@ -43,10 +45,10 @@ class StateFreeTeacher(DataGenTeacher):
         True
     """
 
+    config_class = StateFreeConfig
+
     def __init__(self, env: gym.Env, seed: int | None = None, **config: Any) -> None:
         super().__init__(env, seed, **config)
-        if self.config.concentration <= 0:
-            raise ValueError("concentration must be > 0")
         self._draw()
 
     def _draw(self) -> None:

@@ -40,8 +40,6 @@ class LPAllocationConfig:
 
 
 class LPAllocationTeacher(DataGenTeacher):
-    config_class = LPAllocationConfig
-
     """Allocation by learning progress per arm (an absolute-change bandit).
 
     Example:
@@ -55,6 +53,8 @@ class LPAllocationTeacher(DataGenTeacher):
         >>> int(np.argmax(teacher.act(after)))
         2
     """
+
+    config_class = LPAllocationConfig
 
     def __init__(self, env: gym.Env, seed: int | None = None, **config: Any) -> None:
         super().__init__(env, seed, **config)

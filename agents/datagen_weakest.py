@@ -11,10 +11,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-import gymnasium as gym
 import numpy as np
 
 from edusim.agents._datagen import DataGenTeacher
+from edusim.config import check_at_least
 
 __all__ = ["WeakestFirstConfig", "WeakestFirstTeacher"]
 
@@ -27,10 +27,11 @@ class WeakestFirstConfig:
 
     top: int = 1
 
+    def __post_init__(self) -> None:
+        check_at_least(self, ("top",), 1)
+
 
 class WeakestFirstTeacher(DataGenTeacher):
-    config_class = WeakestFirstConfig
-
     """All examples to the weakest arm(s).
 
     Example:
@@ -42,10 +43,7 @@ class WeakestFirstTeacher(DataGenTeacher):
         [0.0, 1.0, 0.0, 0.0, 0.0, 0.0]
     """
 
-    def __init__(self, env: gym.Env, seed: int | None = None, **config: Any) -> None:
-        super().__init__(env, seed, **config)
-        if self.config.top < 1:
-            raise ValueError("top must be >= 1")
+    config_class = WeakestFirstConfig
 
     def plan(self, obs: Any) -> tuple[np.ndarray, bool]:
         chosen = self.weakest(obs, self.config.top)

@@ -47,8 +47,7 @@ class FixedOrderTeacher(Teacher):
     def __init__(self, env: gym.Env, seed: int | None = None, **config: Any) -> None:
         super().__init__(env, seed, **config)
         self.view = TutorView.of(env)
-        graph = self.view.curriculum.graph
-        self.order = [graph.index(s) for s in graph.topological_order()]
+        self.order = self.view.curriculum.graph.topological_indices()
         self.items = self.view.items_by_skill()
         self.t = 0
 

@@ -29,12 +29,9 @@ from edusim.agents.base import Teacher
 from edusim.agents.llm_datagen import data_action
 from edusim.envs.tutor_obs import TutorView
 from edusim.llm import (
-    BackendKind,
     ChatBackend,
-    OfflineBackend,
     StructuredOutputError,
-    make_backend,
-    settings_from_env,
+    backend_from_env,
     system,
     user,
 )
@@ -180,11 +177,7 @@ class LLMTeacher(Teacher):
     def __init__(self, env: gym.Env, seed: int | None = None, **config: Any) -> None:
         super().__init__(env, seed, **config)
         backend = self.config.backend
-        if backend is None:
-            settings = settings_from_env()
-            backend = (OfflineBackend(seed=int(self.rng.integers(2**31)))
-                       if settings.kind is BackendKind.OFFLINE else make_backend(settings))
-        self.backend = backend
+        self.backend = backend_from_env(self.rng) if backend is None else backend
         self.last_answer: Any = None
         self.datagen = getattr(env.unwrapped, "datagen", None)  # DataGen envs: llm_datagen
         if self.datagen is not None:

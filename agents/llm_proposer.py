@@ -20,12 +20,9 @@ import numpy as np
 from edusim.agents.base import Teacher
 from edusim.envs.self_curriculum import SelfCurriculumView, view_of
 from edusim.llm import (
-    BackendKind,
     ChatBackend,
-    OfflineBackend,
     StructuredOutputError,
-    make_backend,
-    settings_from_env,
+    backend_from_env,
     system,
     user,
 )
@@ -117,11 +114,7 @@ class LLMProposerTeacher(Teacher):
                  backend: ChatBackend | None = None) -> None:
         super().__init__(env, seed)
         self.view, self.space = view_of(env)
-        if backend is None:
-            settings = settings_from_env()
-            backend = (OfflineBackend(seed=int(self.rng.integers(2**31)))
-                       if settings.kind is BackendKind.OFFLINE else make_backend(settings))
-        self.backend = backend
+        self.backend = backend_from_env(self.rng) if backend is None else backend
         self.last_answer: Any = None
 
     def act(self, obs: Any) -> np.ndarray:

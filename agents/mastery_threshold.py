@@ -59,7 +59,7 @@ class MasteryThresholdTeacher(Teacher):
         super().__init__(env, seed, **config)
         self.view = TutorView.of(env)
         graph = self.view.curriculum.graph
-        self.order = np.array([graph.index(s) for s in graph.topological_order()])
+        self.order = np.array(graph.topological_indices())
         self.prerequisites = graph.prerequisite_matrix()  # [pre, skill]
         self.items = self.view.items_by_skill()
 

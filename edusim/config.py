@@ -21,10 +21,13 @@ Example:
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any, TypeVar
 
-__all__ = ["ConfigError", "NoConfig", "config_fields", "config_from_kwargs"]
+__all__ = [
+    "ConfigError", "NoConfig", "check_at_least", "check_unit_interval", "config_fields",
+    "config_from_kwargs",
+]
 
 C = TypeVar("C")
 
@@ -76,3 +79,49 @@ def config_from_kwargs(config_class: type[C], kwargs: Mapping[str, Any], owner: 
     if required:
         raise ConfigError(f"{owner} needs the setting {required[0]!r}")
     return config_class(**kwargs)
+
+
+def check_at_least(config: object, names: Iterable[str], low: float, label: str = "") -> None:
+    """Raise for the first of ``config``'s fields ``names`` that is below ``low``.
+
+    For a config's ``__post_init__``: the message names the field, the bound and the value.
+
+    Args:
+        config: The config (any object with the named attributes).
+        names: Field names to check, in order.
+        low: The smallest valid value.
+        label: Words before the field name in the message (``"student setting "``).
+
+    Raises:
+        ValueError: ``"<label><name> must be >= <low>, got <value>"``.
+
+    Example:
+        >>> from types import SimpleNamespace
+        >>> check_at_least(SimpleNamespace(steps=3, batch=0), ("steps", "batch"), 1)
+        Traceback (most recent call last):
+        ...
+        ValueError: batch must be >= 1, got 0
+    """
+    for name in names:
+        value = getattr(config, name)
+        if value < low:
+            raise ValueError(f"{label}{name} must be >= {low}, got {value}")
+
+
+def check_unit_interval(config: object, names: Iterable[str], label: str = "") -> None:
+    """Raise for the first of ``config``'s fields ``names`` outside ``[0, 1]`` (or NaN).
+
+    Raises:
+        ValueError: ``"<label><name> must be in [0, 1], got <value>"``.
+
+    Example:
+        >>> from types import SimpleNamespace
+        >>> check_unit_interval(SimpleNamespace(rate=float("nan")), ("rate",))
+        Traceback (most recent call last):
+        ...
+        ValueError: rate must be in [0, 1], got nan
+    """
+    for name in names:
+        value = getattr(config, name)
+        if not 0.0 <= value <= 1.0:  # also true for NaN
+            raise ValueError(f"{label}{name} must be in [0, 1], got {value}")

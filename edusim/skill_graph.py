@@ -140,6 +140,15 @@ class SkillGraph:
         order = nx.lexicographical_topological_sort(self._graph, key=self._index.__getitem__)
         return tuple(order)
 
+    def topological_indices(self) -> list[int]:
+        """The indices of :meth:`topological_order`: prerequisites first, ties by index.
+
+        Example:
+            >>> SkillGraph(["b", "a"], [("a", "b")]).topological_indices()
+            [1, 0]
+        """
+        return [self._index[s] for s in self.topological_order()]
+
     def prerequisite_matrix(self) -> np.ndarray:
         """Boolean ``(K, K)`` matrix: ``[j, k]`` is true when ``j`` is a prerequisite of ``k``.
 

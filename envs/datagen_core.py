@@ -26,7 +26,7 @@ import numpy as np
 import torch
 
 from edusim.envs.core import BatchCore
-from edusim.llm import BackendKind, OfflineBackend, make_backend, settings_from_env
+from edusim.llm import backend_from_env
 from edusim.students import make_students
 from edusim.tasks import (
     SKILLS,
@@ -176,10 +176,7 @@ class DataGenBatch(BatchCore):
     def _engine(self, seed: int) -> Engine:
         if self.config.engine == "programmatic":
             return ProgrammaticEngine()
-        settings = settings_from_env()
-        backend = (OfflineBackend(seed=seed) if settings.kind is BackendKind.OFFLINE
-                   else make_backend(settings))
-        return LLMEngine(backend)
+        return LLMEngine(backend_from_env(seed))
 
     def step(self, actions: Any, resetting: np.ndarray | None = None) -> np.ndarray:
         active = np.ones(self.n, bool) if resetting is None else ~np.asarray(resetting)

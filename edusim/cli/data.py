@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import contextlib
 import json
-from collections.abc import Iterator
 from pathlib import Path
 
 import typer
 from rich.console import Console
 from rich.table import Table
 
+from edusim.cli.errors import exit_on
 from edusim.cli.progress import progress_bar
 
 __all__ = ["register", "data_app"]
@@ -25,14 +24,8 @@ data_app = typer.Typer(
 )
 
 
-@contextlib.contextmanager
-def _errors() -> Iterator[None]:
-    """Turn library errors into a message on stderr and exit status 1."""
-    try:
-        yield
-    except (ValueError, FileNotFoundError, FileExistsError, OSError) as exc:
-        typer.echo(f"error: {exc}", err=True)
-        raise typer.Exit(1) from None
+#: The library errors these commands report as one line on stderr (exit status 1).
+_ERRORS = (ValueError, FileNotFoundError, FileExistsError, OSError)
 
 
 def _parse_columns(pairs: list[str]) -> dict[str, str] | None:
@@ -73,7 +66,7 @@ def ingest(
         "skill_separator": skill_separator,
         "skill_names": skill_names,
     }
-    with _errors():
+    with exit_on(*_ERRORS):
         options = {k: v for k, v in options.items() if v is not None}
         columns = _parse_columns(column)
         if columns is not None:
@@ -103,7 +96,7 @@ def summary(db: Path = typer.Option(..., "--db", help="DuckDB store.")) -> None:
     """Print the store's counts and headline statistics."""
     from edusim.data import Store, analysis
 
-    with _errors():
+    with exit_on(*_ERRORS):
         store = Store(db)
         counts = store.counts()
         stats = analysis.summary(store)
@@ -129,7 +122,7 @@ def report(
     from edusim.data import Store
     from edusim.data.report import write_report
 
-    with _errors():
+    with exit_on(*_ERRORS):
         path = write_report(Store(db), out, fmt, title=title)
     console.print(f"report written to {path}")
 
@@ -145,7 +138,7 @@ def split(
     """Split the interactions by learner (seeded) into Parquet files."""
     from edusim.data.export import write_split
 
-    with _errors():
+    with exit_on(*_ERRORS):
         shares = [float(x) for x in fractions.split(",")]
         labels = [x.strip() for x in names.split(",")]
         written = write_split(db, out, dict(zip(labels, shares, strict=True)), seed)
@@ -161,7 +154,7 @@ def export(
     """Export every table of the store to Parquet."""
     from edusim.data import Store
 
-    with _errors():
+    with exit_on(*_ERRORS):
         paths = Store(db).export_parquet(out)
     for path in paths:
         console.print(str(path))
@@ -178,7 +171,7 @@ def prerequisites(
     """Estimate a prerequisite graph from the data and save it as a SkillGraph JSON."""
     from edusim.data import Store, analysis
 
-    with _errors():
+    with exit_on(*_ERRORS):
         _, graph = analysis.prerequisite_graph(Store(db), max_skills, min_learners, threshold)
         out.parent.mkdir(parents=True, exist_ok=True)
         out.write_text(json.dumps(graph.to_dict(), indent=1))
@@ -198,7 +191,7 @@ def synth(
     """Write synthetic EdNet learner files simulated by an edusim learner model."""
     from edusim.data.synthetic_ednet import SynthConfig, write_synthetic
 
-    with _errors():
+    with exit_on(*_ERRORS):
         config = SynthConfig(learners=learners, mean_steps=mean_steps, seed=seed, model=model,
                              level=level)
         result = write_synthetic(out, config, overwrite=overwrite)

@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-import contextlib
 import json
 import math
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
+
+from edusim.cli.errors import exit_on
 
 __all__ = ["register", "kt_app"]
 
@@ -28,14 +28,8 @@ kt_app = typer.Typer(
 _STORE_SUFFIXES = (".duckdb", ".db")
 
 
-@contextlib.contextmanager
-def _errors() -> Iterator[None]:
-    """Library errors -> one line on stderr and exit status 1."""
-    try:
-        yield
-    except (ValueError, TypeError, FileNotFoundError, OSError) as exc:
-        typer.echo(f"error: {exc}", err=True)
-        raise typer.Exit(1) from None
+#: The library errors these commands report as one line on stderr (exit status 1).
+_ERRORS = (ValueError, TypeError, FileNotFoundError, OSError)
 
 
 def _read(path: Path, format: str | None):
@@ -152,7 +146,7 @@ def fit_command(
     from edusim.kt.device import resolve_device
     from edusim.kt.io import write_json
 
-    with _errors():
+    with exit_on(*_ERRORS):
         _check_settings(threads, device)
         if threads:
             torch.set_num_threads(threads)
@@ -205,7 +199,7 @@ def eval_command(
     from edusim.kt import evaluate_model, load_model
     from edusim.kt.io import write_json
 
-    with _errors():
+    with exit_on(*_ERRORS):
         _check_settings(None, device)
         metrics = evaluate_model(load_model(model_file), _read(data, format), device=device)
         report = metrics.to_dict("test_")
@@ -237,7 +231,7 @@ def cv_command(
     from edusim.kt import cross_validate
     from edusim.kt.io import atomic_write_text
 
-    with _errors():
+    with exit_on(*_ERRORS):
         _check_settings(None, device)
         spec = _spec(model, level, param, 1, False, epochs, window, 64, 1e-3, 3, seed, device,
                      stride)

@@ -12,6 +12,8 @@ from rich.console import Console
 from rich.markdown import Markdown
 from rich.table import Table
 
+from edusim.cli.errors import exit_on
+
 __all__ = ["register"]
 
 console = Console()
@@ -89,7 +91,7 @@ def plan(
         render_markdown,
     )
 
-    try:
+    with exit_on(PlanningError, LLMError, CurriculumError):
         course = (
             Curriculum.load(curriculum)
             if curriculum.endswith(".json")
@@ -113,9 +115,6 @@ def plan(
                     f"gain {r.utility.gain * 100:+.2f} pp"
                 ),
             )
-    except (PlanningError, LLMError, CurriculumError) as exc:
-        typer.echo(f"error: {exc}", err=True)
-        raise typer.Exit(1) from None
     best = result.best
     text = render_markdown(best.plan, best.scores, best.utility)
     history = render_history(result.rounds, result.best_index)

@@ -7,6 +7,7 @@ from pathlib import Path
 import typer
 from rich.console import Console
 
+from edusim.cli.errors import exit_on
 from edusim.cli.progress import progress_bar
 
 __all__ = ["register"]
@@ -38,7 +39,7 @@ def run(
     if backend not in ("local", "ray"):
         typer.echo(f"error: --backend must be local or ray, got {backend!r}", err=True)
         raise typer.Exit(1)
-    try:
+    with exit_on(SpecError, GridError, ValueError):
         grid = ExperimentSpec.load(spec)
         with progress_bar(console) as progress:
             task = progress.add_task(f"{grid.name} ({backend})", total=len(grid.jobs()))
@@ -47,9 +48,6 @@ def run(
                 on_job_done=lambda done, total: progress.update(task, completed=done),
                 retries=retries, source=str(spec),
             )
-    except (SpecError, GridError, ValueError) as exc:
-        typer.echo(f"error: {exc}", err=True)
-        raise typer.Exit(1) from None
     summary = outcome.summary
     for env, part in summary.groupby("env", sort=False):
         console.print(f"\n[bold]{env}[/bold]")

@@ -11,6 +11,7 @@ from rich.console import Console
 from rich.table import Table
 
 from edusim.atomic import write_text_atomic
+from edusim.cli.errors import exit_on
 from edusim.cli.progress import progress_bar
 
 __all__ = ["register"]
@@ -35,11 +36,8 @@ def _check_tutor(name: str) -> None:
 def _cases(problems: Path | None, limit: int | None):
     from edusim.tutoring import ProblemError, builtin_problems_path, load_cases
 
-    try:
+    with exit_on(ProblemError, ValueError, OSError):
         return load_cases(problems or builtin_problems_path(), limit)
-    except (ProblemError, ValueError, OSError) as exc:
-        typer.echo(f"error: {exc}", err=True)
-        raise typer.Exit(1) from None
 
 
 def _backend(tutor: str):
@@ -47,7 +45,7 @@ def _backend(tutor: str):
         return None
     from edusim.llm import BackendKind, LLMError, make_backend, settings_from_env
 
-    try:
+    with exit_on(LLMError):
         settings = settings_from_env()
         if settings.kind is BackendKind.OFFLINE:
             typer.echo(
@@ -57,9 +55,6 @@ def _backend(tutor: str):
             )
             raise typer.Exit(1)
         return make_backend(settings)
-    except LLMError as exc:
-        typer.echo(f"error: {exc}", err=True)
-        raise typer.Exit(1) from None
 
 
 def _shown(text: str) -> str:
@@ -147,7 +142,7 @@ def tutor_eval(
     backend = _backend(tutor)
     with progress_bar(console) as progress:
         task = progress.add_task(f"{tutor} tutor: {len(cases)} problems x {seeds} seeds", total=1)
-        try:
+        with exit_on(LLMError, ValueError):
             result = evaluate_tutor(
                 cases,
                 tutor,
@@ -157,9 +152,6 @@ def tutor_eval(
                 max_student_turns=max_turns,
                 progress=lambda done, total: progress.update(task, completed=done, total=total),
             )
-        except (LLMError, ValueError) as exc:
-            typer.echo(f"error: {exc}", err=True)
-            raise typer.Exit(1) from None
     metrics = result.metrics()
     metrics["student"] = student
     reference = reference_metrics(cases)
@@ -190,26 +182,20 @@ def tutor(
         raise typer.Exit(1)
     _check_tutor(tutor_name)
     case = cases[index]
-    try:
+    with exit_on(ValueError):
         policy = make_tutor(tutor_name, seed=seed, backend=_backend(tutor_name))
-    except ValueError as exc:
-        typer.echo(f"error: {exc}", err=True)
-        raise typer.Exit(1) from None
     params = _preset(student_preset)
     student = None if human else SimulatedStudent(case, params, seed=seed)
     session = TutoringSession(case, policy, student, max_student_turns=max_turns)
     console.print(f"[bold]Problem[/bold]: {case.problem.question}")
     console.print("[bold]Student's solution[/bold]:\n" + "\n".join(case.incorrect_solution))
-    try:
+    with exit_on(LLMError):
         while not session.done:
             answer = session.tutor_turn()
             console.print(f"[cyan]Tutor ({answer.value.move.value})[/cyan]: "
                           + _shown(answer.value.text))
             text = typer.prompt("You") if human else None
             console.print(f"[green]Student[/green]: {_shown(session.student_turn(text).text)}")
-    except LLMError as exc:
-        typer.echo(f"error: {exc}", err=True)
-        raise typer.Exit(1) from None
     status = session.status()
     mastery = ", ".join(f"{m:.2f}" for m in status.mastery)
     console.print(

@@ -90,7 +90,7 @@ def simulate_log(
     Entries past a learner's length are simulated but meaningless (the caller cuts them).
     """
     n, steps = len(lengths), int(lengths.max())
-    order = [curriculum.graph.index(s) for s in curriculum.graph.topological_order()]
+    order = curriculum.graph.topological_indices()
     per_skill = [curriculum.items_for_skill(curriculum.graph.skills[k]) for k in order]
     width = max(len(p) for p in per_skill)
     table = np.stack([np.resize(p, width) for p in per_skill])

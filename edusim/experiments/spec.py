@@ -43,7 +43,7 @@ import sys
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar, TypeVar
 
 from edusim.experiments.reports import ReportSpec, report_spec
 
@@ -54,6 +54,9 @@ else:  # pragma: no cover - Python 3.10
 
 __all__ = ["EnvSpec", "ExperimentSpec", "Resources", "SpecError", "Job", "TeacherSpec",
            "safe_name"]
+
+
+C = TypeVar("C", "EnvSpec", "TeacherSpec")
 
 
 class SpecError(ValueError):
@@ -78,17 +81,30 @@ class Resources:
     num_gpus: float = 0.0
 
 
-@dataclass(frozen=True)
-class TeacherSpec:
-    """A teacher to evaluate: registry name, configuration and the label used in tables."""
+class _Condition:
+    """What :class:`EnvSpec` and :class:`TeacherSpec` share: each is one spec section's entry,
+    a required registered name (``_key``), a keyword table (``_table``) and an optional label.
+    """
 
-    name: str
-    config: dict[str, Any] = field(default_factory=dict)
-    label: str | None = None
+    _section: ClassVar[str]
+    _key: ClassVar[str]
+    _table: ClassVar[str]
+    label: str | None
 
     @property
     def title(self) -> str:
-        return self.label or self.name
+        """The name used in tables and folders: the label, else the registered name."""
+        return self.label or getattr(self, self._key)
+
+
+@dataclass(frozen=True)
+class TeacherSpec(_Condition):
+    """A teacher to evaluate: registry name, configuration and the label used in tables."""
+
+    _section, _key, _table = "teachers", "name", "config"
+    name: str
+    config: dict[str, Any] = field(default_factory=dict)
+    label: str | None = None
 
     @classmethod
     def of(cls, teacher: str | tuple[str, dict] | TeacherSpec) -> TeacherSpec:
@@ -102,16 +118,13 @@ class TeacherSpec:
 
 
 @dataclass(frozen=True)
-class EnvSpec:
+class EnvSpec(_Condition):
     """One environment of the grid: a registered id, its kwargs, and a label for tables."""
 
+    _section, _key, _table = "envs", "id", "kwargs"
     id: str
     kwargs: dict[str, Any] = field(default_factory=dict)
     label: str | None = None
-
-    @property
-    def title(self) -> str:
-        return self.label or self.id
 
 
 @dataclass(frozen=True)
@@ -167,10 +180,8 @@ class ExperimentSpec:
                                "report"}
         if unknown:
             raise fail(f"unknown top-level field(s) {sorted(unknown)}")
-        envs = tuple(_env(e, i, fail) for i, e in enumerate(_list(data, "envs", fail)))
-        teachers = tuple(
-            _teacher(t, i, fail) for i, t in enumerate(_list(data, "teachers", fail))
-        )
+        envs = _conditions(EnvSpec, data, fail)
+        teachers = _conditions(TeacherSpec, data, fail)
         _distinct([e.title for e in envs], "envs", fail)
         _distinct([t.title for t in teachers], "teachers", fail)
         seeds = _seeds(data.get("seeds", 5), fail)
@@ -277,27 +288,19 @@ def _list(data: Mapping, key: str, fail) -> list:
     return value
 
 
-def _env(entry: Any, index: int, fail) -> EnvSpec:
-    if isinstance(entry, str):
-        return EnvSpec(entry)
-    if not isinstance(entry, Mapping) or "id" not in entry:
-        raise fail(f"envs[{index}] needs an 'id'")
-    where = f"envs[{index}]"
-    extra = set(entry) - {"id", "kwargs", "label"}
-    if extra:
-        raise fail(f"{where} has unknown field(s) {sorted(extra)}")
-    return EnvSpec(_text(entry, "id", where, fail, True), _table(entry, "kwargs", where, fail),
-                   _text(entry, "label", where, fail))
+def _conditions(cls: type[C], data: Mapping, fail) -> tuple[C, ...]:
+    """The entries of ``cls``'s section: each a bare name or a table of the three fields."""
+    return tuple(_condition(cls, e, i, fail) for i, e in enumerate(_list(data, cls._section, fail)))
 
 
-def _teacher(entry: Any, index: int, fail) -> TeacherSpec:
+def _condition(cls: type[C], entry: Any, index: int, fail) -> C:
     if isinstance(entry, str):
-        return TeacherSpec(entry)
-    if not isinstance(entry, Mapping) or "name" not in entry:
-        raise fail(f"teachers[{index}] needs a 'name'")
-    where = f"teachers[{index}]"
-    extra = set(entry) - {"name", "config", "label"}
+        return cls(entry)
+    where, key = f"{cls._section}[{index}]", cls._key
+    if not isinstance(entry, Mapping) or key not in entry:
+        raise fail(f"{where} needs {'an' if key[0] in 'aeiou' else 'a'} '{key}'")
+    extra = set(entry) - {key, cls._table, "label"}
     if extra:
         raise fail(f"{where} has unknown field(s) {sorted(extra)}")
-    return TeacherSpec(_text(entry, "name", where, fail, True),
-                       _table(entry, "config", where, fail), _text(entry, "label", where, fail))
+    return cls(_text(entry, key, where, fail, True), _table(entry, cls._table, where, fail),
+               _text(entry, "label", where, fail))

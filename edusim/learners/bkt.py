@@ -32,6 +32,7 @@ import numpy as np
 
 from edusim.curriculum import Curriculum
 from edusim.learners.base import LearnerModel, RandomSource
+from edusim.learners.params import SkillParams
 from edusim.numeric import logit, sigmoid
 from edusim.one_learner import BATCHED, fast_path
 
@@ -49,7 +50,7 @@ class ForgetMode(str, enum.Enum):
 
 
 @dataclass(frozen=True)
-class BKTParams:
+class BKTParams(SkillParams):
     """BKT parameters; scalars apply to every skill, arrays give one value per skill.
 
     Attributes:
@@ -80,11 +81,9 @@ class BKTParams:
     def __post_init__(self) -> None:
         object.__setattr__(self, "forget_on", ForgetMode(self.forget_on))
         for name in ("p_init", "p_learn", "p_guess", "p_slip", "p_forget"):
-            value = np.asarray(getattr(self, name), dtype=np.float64)
+            value = self._skill_values(name)
             if ((value < 0) | (value > 1)).any() or not np.isfinite(value).all():
                 raise ValueError(f"BKTParams.{name} must lie in [0, 1], got {value}")
-            if value.ndim:
-                object.__setattr__(self, name, tuple(float(v) for v in value))
         for name in ("p_guess", "p_slip"):
             if (np.asarray(getattr(self, name)) >= 1).any() or (
                 np.asarray(getattr(self, name)) <= 0
@@ -97,13 +96,6 @@ class BKTParams:
             raise ValueError(f"prereq_gate must lie in [0, 1], got {self.prereq_gate}")
         if self.learn_rate_sd < 0:
             raise ValueError(f"learn_rate_sd must be >= 0, got {self.learn_rate_sd}")
-
-    def per_skill(self, name: str, n_skills: int) -> np.ndarray:
-        """Parameter ``name`` broadcast to one float per skill."""
-        value = np.asarray(getattr(self, name), dtype=np.float64)
-        if value.ndim and value.shape != (n_skills,):
-            raise ValueError(f"BKTParams.{name} has {value.size} values for {n_skills} skills")
-        return np.broadcast_to(value, (n_skills,)).copy()
 
 
 @dataclass

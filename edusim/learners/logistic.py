@@ -28,6 +28,7 @@ import numpy as np
 
 from edusim.curriculum import Curriculum
 from edusim.learners.base import LearnerModel, RandomSource
+from edusim.learners.params import SkillParams
 from edusim.numeric import logit, sigmoid
 
 if TYPE_CHECKING:
@@ -37,7 +38,7 @@ __all__ = ["LogisticParams", "LogisticState", "LogisticLearner"]
 
 
 @dataclass(frozen=True)
-class LogisticParams:
+class LogisticParams(SkillParams):
     """Parameters; scalars apply to every skill, tuples give one value per skill.
 
     Attributes:
@@ -56,21 +57,12 @@ class LogisticParams:
 
     def __post_init__(self) -> None:
         for name in ("beta", "gamma", "rho"):
-            value = np.asarray(getattr(self, name), dtype=np.float64)
-            if not np.isfinite(value).all():
+            if not np.isfinite(self._skill_values(name)).all():
                 raise ValueError(f"LogisticParams.{name} must be finite")
-            if value.ndim:
-                object.__setattr__(self, name, tuple(float(v) for v in value))
         if self.ability_sd < 0:
             raise ValueError(f"ability_sd must be >= 0, got {self.ability_sd}")
         if not self.forget_steps > 0:
             raise ValueError(f"forget_steps must be > 0 (inf disables), got {self.forget_steps}")
-
-    def per_skill(self, name: str, n_skills: int) -> np.ndarray:
-        value = np.asarray(getattr(self, name), dtype=np.float64)
-        if value.ndim and value.shape != (n_skills,):
-            raise ValueError(f"LogisticParams.{name} has {value.size} values for {n_skills} skills")
-        return np.broadcast_to(value, (n_skills,)).copy()
 
 
 @dataclass

@@ -32,7 +32,8 @@ never branch on the backend type.
 **Configuration**: :class:`LLMSettings`, :func:`settings_from_env` (``EDUSIM_LLM_BACKEND``,
 ``OPENAI_BASE_URL``, ``OPENAI_API_KEY``, ``EDUSIM_LLM_MODEL``, ``EDUSIM_LLM_TIMEOUT``,
 ``EDUSIM_LLM_MAX_RETRIES``, ``EDUSIM_LLM_SEED``; offline unless a model is named) and
-:func:`make_backend`.
+:func:`make_backend`; :func:`backend_from_env` builds what the variables choose with an
+offline seed from the caller (teachers and envs use it).
 
 **Testing**: :mod:`edusim.llm.testing` has :class:`~edusim.llm.testing.StubChatServer`, a real
 HTTP server on 127.0.0.1 that speaks ``/v1/chat/completions`` (plain and streaming) and can
@@ -59,7 +60,13 @@ from edusim.llm.base import Answer, ChatBackend, Message, assistant, system, use
 from edusim.llm.errors import LLMError, LLMErrorKind, StructuredOutputError, clip, redact
 from edusim.llm.offline import OfflineBackend
 from edusim.llm.openai_backend import OpenAIBackend
-from edusim.llm.settings import BackendKind, LLMSettings, make_backend, settings_from_env
+from edusim.llm.settings import (
+    BackendKind,
+    LLMSettings,
+    backend_from_env,
+    make_backend,
+    settings_from_env,
+)
 from edusim.llm.structured import coerce, complete_structured, parse_structured, schema_hint
 from edusim.llm.task import StructuredTask
 
@@ -76,6 +83,7 @@ __all__ = [
     "StructuredOutputError",
     "StructuredTask",
     "assistant",
+    "backend_from_env",
     "clip",
     "coerce",
     "complete_structured",

@@ -79,15 +79,15 @@ class Answer(Generic[T]):
 class ChatBackend(ABC):
     """Messages in, text out.
 
-    Subclasses implement :meth:`chat` and :meth:`describe`; :meth:`stream` defaults to one
-    chunk and :meth:`answer` to prompt-then-parse. Every failure is an
-    :class:`~edusim.llm.LLMError`.
+    :meth:`chat` and :meth:`stream` are the public calls and hold the one signature (and its
+    defaults); a subclass implements :meth:`_chat` and :meth:`describe`, and may override
+    :meth:`_stream` (one chunk by default) and :meth:`answer` (prompt-then-parse by default).
+    Every failure is an :class:`~edusim.llm.LLMError`.
     """
 
     #: True for backends that answer structured tasks with rule-based policies.
     offline: bool = False
 
-    @abstractmethod
     def chat(
         self,
         messages: Sequence[Message],
@@ -95,7 +95,12 @@ class ChatBackend(ABC):
         temperature: float = 0.2,
         max_tokens: int | None = None,
     ) -> str:
-        """The assistant's reply to ``messages``."""
+        """The assistant's reply to ``messages``.
+
+        Raises:
+            LLMError: When the backend cannot answer (see the backend's ``_chat``).
+        """
+        return self._chat(messages, temperature, max_tokens)
 
     def stream(
         self,
@@ -104,8 +109,20 @@ class ChatBackend(ABC):
         temperature: float = 0.2,
         max_tokens: int | None = None,
     ) -> Iterator[str]:
-        """The reply in pieces as they arrive (here: one piece)."""
-        yield self.chat(messages, temperature=temperature, max_tokens=max_tokens)
+        """The reply in pieces as they arrive (one piece unless the backend streams)."""
+        return self._stream(messages, temperature, max_tokens)
+
+    @abstractmethod
+    def _chat(
+        self, messages: Sequence[Message], temperature: float, max_tokens: int | None
+    ) -> str:
+        """What :meth:`chat` returns."""
+
+    def _stream(
+        self, messages: Sequence[Message], temperature: float, max_tokens: int | None
+    ) -> Iterator[str]:
+        """What :meth:`stream` yields: here the whole reply as one piece."""
+        yield self._chat(messages, temperature, max_tokens)
 
     @abstractmethod
     def describe(self) -> str:

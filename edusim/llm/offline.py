@@ -49,12 +49,8 @@ class OfflineBackend(ChatBackend):
         """``"offline (rule-based)"``."""
         return "offline (rule-based)"
 
-    def chat(
-        self,
-        messages: Sequence[Message],
-        *,
-        temperature: float = 0.2,
-        max_tokens: int | None = None,
+    def _chat(
+        self, messages: Sequence[Message], temperature: float, max_tokens: int | None
     ) -> str:
         """Always raises: the offline backend has no language model for free text.
 

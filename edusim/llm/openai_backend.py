@@ -83,12 +83,8 @@ class OpenAIBackend(ChatBackend):
         """``"OpenAI-compatible at <base_url>, model <model>"``."""
         return f"OpenAI-compatible at {self.base_url}, model {self.model}"
 
-    def chat(
-        self,
-        messages: Sequence[Message],
-        *,
-        temperature: float = 0.2,
-        max_tokens: int | None = None,
+    def _chat(
+        self, messages: Sequence[Message], temperature: float, max_tokens: int | None
     ) -> str:
         """The reply to ``messages`` (any piece of the API key in it masked).
 
@@ -116,12 +112,8 @@ class OpenAIBackend(ChatBackend):
             raise error  # raised here, outside the handler: no chained server text
         return redact(content, self._key)
 
-    def stream(
-        self,
-        messages: Sequence[Message],
-        *,
-        temperature: float = 0.2,
-        max_tokens: int | None = None,
+    def _stream(
+        self, messages: Sequence[Message], temperature: float, max_tokens: int | None
     ) -> Iterator[str]:
         """The reply in pieces as the server sends them (server-sent events).
 

@@ -18,6 +18,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import Enum
 
+import numpy as np
+
 from edusim.llm.base import ChatBackend
 from edusim.llm.errors import LLMError, LLMErrorKind
 from edusim.llm.offline import OfflineBackend
@@ -28,7 +30,7 @@ from edusim.llm.openai_backend import (
     OpenAIBackend,
 )
 
-__all__ = ["BackendKind", "LLMSettings", "settings_from_env", "make_backend"]
+__all__ = ["BackendKind", "LLMSettings", "backend_from_env", "settings_from_env", "make_backend"]
 
 
 class BackendKind(str, Enum):
@@ -134,3 +136,33 @@ def make_backend(settings: LLMSettings | None = None) -> ChatBackend:
         timeout_s=settings.timeout_s,
         max_retries=settings.max_retries,
     )
+
+
+def backend_from_env(
+    seed: int | np.random.Generator | None = None, env: Mapping[str, str] | None = None
+) -> ChatBackend:
+    """The backend the environment variables choose, its offline seed given by the caller.
+
+    A component with its own seed (a teacher, an environment row) keeps its runs reproducible
+    whatever ``EDUSIM_LLM_SEED`` says: an offline backend is seeded from ``seed``; a configured
+    model is built by :func:`make_backend` unchanged.
+
+    Args:
+        seed: The offline backend's seed; a generator gives one draw (``integers(2**31)``),
+            taken only when the backend is offline, so a configured model leaves the caller's
+            stream as it was; ``None`` keeps the settings' seed (``EDUSIM_LLM_SEED``).
+        env: The variables to read; ``os.environ`` when ``None``.
+
+    Example:
+        >>> rng = np.random.default_rng(0)
+        >>> backend_from_env(rng, env={}).describe()
+        'offline (rule-based)'
+        >>> backend_from_env(rng, env={"EDUSIM_LLM_MODEL": "m"}).describe()
+        'OpenAI-compatible at https://api.openai.com/v1, model m'
+    """
+    settings = settings_from_env(env)
+    if settings.kind is not BackendKind.OFFLINE:
+        return make_backend(settings)
+    if isinstance(seed, np.random.Generator):
+        seed = int(seed.integers(2**31))
+    return OfflineBackend(seed=settings.seed if seed is None else seed)

@@ -11,6 +11,8 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass
 
+from edusim.config import check_at_least, check_unit_interval
+
 __all__ = ["RewardKind", "SelfCurriculumConfig"]
 
 
@@ -95,17 +97,11 @@ class SelfCurriculumConfig:
         positive = ("d_model", "n_layers", "pretrain_examples", "hard_candidates", "fail_n",
                     "hard_size", "proposals", "problems", "trainings", "inner_steps",
                     "inner_batch", "eval_samples", "window", "time_scale")
-        for name in positive:
-            if getattr(self, name) < 1:
-                raise ValueError(f"{name} must be >= 1, got {getattr(self, name)}")
-        if self.pretrain_steps < 0:
-            raise ValueError(f"pretrain_steps must be >= 0, got {self.pretrain_steps}")
+        check_at_least(self, positive, 1)
+        check_at_least(self, ("pretrain_steps",), 0)
         if self.inner_samples < 2:
             raise ValueError("inner_samples must be >= 2 (RLOO's leave-one-out baseline)")
-        for name in ("wrong_rate", "malformed_rate"):
-            value = getattr(self, name)
-            if not 0.0 <= value <= 1.0:  # also false for NaN
-                raise ValueError(f"{name} must be in [0, 1], got {value}")
+        check_unit_interval(self, ("wrong_rate", "malformed_rate"))
         if not self.tau == self.tau:
             raise ValueError("tau must be a number, got NaN")
 

@@ -18,6 +18,8 @@ import enum
 from dataclasses import dataclass, fields
 from typing import Any
 
+from edusim.config import check_at_least
+
 __all__ = ["RLMethod", "StudentConfig", "TrainingProtocol"]
 
 
@@ -121,9 +123,7 @@ class StudentConfig:
         object.__setattr__(self, "rl_method", RLMethod(self.rl_method))
         positive = ("vocab_size", "prompt_len", "answer_len", "d_model", "n_layers", "n_heads",
                     "batch_size", "steps", "rl_steps", "rl_batch", "eval_batch")
-        for name in positive:
-            if getattr(self, name) < 1:
-                raise ValueError(f"student setting {name} must be >= 1, got {getattr(self, name)}")
+        check_at_least(self, positive, 1, label="student setting ")
         for name in ("pad_id", "eos_id"):
             if not 0 <= getattr(self, name) < self.vocab_size:
                 raise ValueError(f"{name} {getattr(self, name)} outside [0, {self.vocab_size})")

@@ -134,12 +134,17 @@ def _shot(page, name: str) -> None:
     assert path.stat().st_size > 10_000
 
 
+def _shows_after_the_run(page, text: str, shot: str) -> None:
+    """``text`` appears, is still shown once the script run is over, and the page is shot."""
+    page.get_by_text(text).wait_for()
+    _idle(page)
+    assert page.get_by_text(text).is_visible()
+    _shot(page, shot)
+
+
 def test_home(browser_page, app_url):
     _open(browser_page, app_url, "edusim for educators")
-    browser_page.get_by_text("Offline (built-in, no network)").wait_for()
-    _idle(browser_page)
-    assert browser_page.get_by_text("Offline (built-in, no network)").is_visible()
-    _shot(browser_page, "home")
+    _shows_after_the_run(browser_page, "Offline (built-in, no network)", "home")
 
 
 def test_one_tutoring_exchange(browser_page, app_url):
@@ -260,10 +265,7 @@ def test_curriculum_lab_run(browser_page, app_url):
     page = browser_page
     _open(page, f"{app_url}/lab", "Curriculum lab")
     page.get_by_role("button", name="Run the class").click()
-    page.get_by_text("Which skills each teacher got the class to master").wait_for()
-    _idle(page)
-    assert page.get_by_text("Which skills each teacher got the class to master").is_visible()
-    _shot(page, "lab")
+    _shows_after_the_run(page, "Which skills each teacher got the class to master", "lab")
 
 
 def test_data_explorer_sample(browser_page, app_url):
@@ -271,10 +273,7 @@ def test_data_explorer_sample(browser_page, app_url):
     _open(page, f"{app_url}/explorer", "Data explorer")
     page.get_by_text("Share correct").wait_for()
     page.get_by_role("button", name="Fit BKT to this data").click()
-    page.get_by_text("Fitted BKT parameters for 10 skills.").wait_for()
-    _idle(page)
-    assert page.get_by_text("Fitted BKT parameters for 10 skills.").is_visible()
-    _shot(page, "explorer")
+    _shows_after_the_run(page, "Fitted BKT parameters for 10 skills.", "explorer")
 
 
 def _start_a_long_lab_run(page, app_url: str) -> None:

@@ -46,23 +46,32 @@ def _write(folder: Path, lines: list[str]) -> Path:
     return write(folder / "u1.csv", text.encode("utf-8", "surrogateescape"))
 
 
-@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(data=rows, defect=st.sampled_from(sorted(ROW_DEFECTS)), where=st.integers(0, 100))
-def test_one_bad_row(data, defect, where):
-    lines = _lines(data)
-    k = where % len(lines)
-    lines[k] = ROW_DEFECTS[defect](lines[k])
+def _load_strict_and_skip(lines: list[str]):
+    """``lines`` as a KT1 file: its resolved path, the issues strict mode raises (it must
+    raise), and the frame and report of skip mode."""
     with tempfile.TemporaryDirectory() as d:
         folder = Path(d)
         write(folder / "contents" / "questions.csv", QUESTIONS)
         path = _write(folder, lines)
         try:
             load(path, "ednet-kt1", contents=folder / "contents")
-            raise AssertionError("a defective file loaded in strict mode")
         except DataError as exc:
-            assert [(i.source, i.line) for i in exc.issues] == [(str(path.resolve()), k + 2)]
+            issues = exc.issues
+        else:
+            raise AssertionError("a defective file loaded in strict mode")
         df, report = load_with_report(path, "ednet-kt1", contents=folder / "contents",
                                       errors="skip")
+        return str(path.resolve()), issues, df, report
+
+
+@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=rows, defect=st.sampled_from(sorted(ROW_DEFECTS)), where=st.integers(0, 100))
+def test_one_bad_row(data, defect, where):
+    lines = _lines(data)
+    k = where % len(lines)
+    lines[k] = ROW_DEFECTS[defect](lines[k])
+    source, issues, df, report = _load_strict_and_skip(lines)
+    assert [(i.source, i.line) for i in issues] == [(source, k + 2)]
     assert len(df) == len(lines) - 1
     assert [i.line for i in report.issues] == [k + 2]
 
@@ -80,16 +89,7 @@ def test_repeated_or_out_of_order_row(data, where, duplicate):
         fields[0] = str(int(lines[k - 1].split(",")[0]) - 1)
         lines[k] = ",".join(fields)
         kind = "out of order"
-    with tempfile.TemporaryDirectory() as d:
-        folder = Path(d)
-        write(folder / "contents" / "questions.csv", QUESTIONS)
-        path = _write(folder, lines)
-        try:
-            load(path, "ednet-kt1", contents=folder / "contents")
-            raise AssertionError("a defective file loaded in strict mode")
-        except DataError as exc:
-            assert [(i.kind, i.line) for i in exc.issues] == [(kind, k + 2)]
-        df, report = load_with_report(path, "ednet-kt1", contents=folder / "contents",
-                                      errors="skip")
+    _, issues, df, report = _load_strict_and_skip(lines)
+    assert [(i.kind, i.line) for i in issues] == [(kind, k + 2)]
     assert len(df) == len(lines) - (1 if duplicate else 0)
     assert [i.kind for i in report.issues] == [kind]

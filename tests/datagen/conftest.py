@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import pytest
-import torch
+
+from tests.helpers import one_torch_thread
 
 IDS = ["edusim/DataGenOpen-v0", "edusim/DataGenSkillList-v0", "edusim/DataGenSkillTree-v0"]
 TINY = {"student": {"d_model": 16, "n_heads": 2, "n_layers": 1, "steps": 3, "batch_size": 16},
@@ -12,7 +13,5 @@ TINY = {"student": {"d_model": 16, "n_heads": 2, "n_layers": 1, "steps": 3, "bat
 
 @pytest.fixture(autouse=True)
 def _one_thread():
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(threads)
+    with one_torch_thread():
+        yield

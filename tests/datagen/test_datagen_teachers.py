@@ -11,6 +11,7 @@ from edusim import agents
 from edusim.agents.llm_datagen import DataPlanRequest
 from edusim.llm.testing import StubChatServer
 from tests.datagen.conftest import IDS, TINY
+from tests.helpers import play
 
 TEACHERS = ["uniform-alloc", "weakest-first", "lp-alloc", "state-free", "llm"]
 
@@ -18,15 +19,7 @@ TEACHERS = ["uniform-alloc", "weakest-first", "lp-alloc", "state-free", "llm"]
 def _rollout(env, teacher, seed, rounds=2):
     obs, _ = env.reset(seed=seed)
     teacher.reset(seed=seed)
-    actions = []
-    for _ in range(rounds):
-        action = teacher.act(obs)
-        assert env.action_space.contains(action)
-        next_obs, reward, *_ = env.step(action)
-        teacher.observe(action, reward, next_obs)
-        actions.append(action)
-        obs = next_obs
-    return np.stack(actions)
+    return np.stack(play(env, teacher, obs, rounds))
 
 
 @pytest.mark.parametrize("env_id", IDS)
@@ -44,6 +37,16 @@ def test_datagen_teachers_refuse_other_envs():
     for name in TEACHERS[:-1]:
         with pytest.raises(ValueError, match="DataGen"):
             agents.make(name, tutor, seed=0)
+
+
+@pytest.mark.parametrize(("name", "bad", "reason"), [
+    ("weakest-first", {"top": 0}, "top must be >= 1, got 0"),
+    ("state-free", {"concentration": 0.0}, "concentration must be > 0, got 0.0"),
+])
+def test_datagen_teacher_configs_reject_bad_values(name, bad, reason):
+    env = gym.make("edusim/DataGenSkillList-v0", **TINY)
+    with pytest.raises(ValueError, match=reason):
+        agents.make(name, env, seed=0, **bad)
 
 
 def test_weakest_first_feeds_the_weakest_and_explores_it_on_the_tree():

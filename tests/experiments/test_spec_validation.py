@@ -31,10 +31,22 @@ BASE = {"envs": [TUTOR], "teachers": ["random"], "seeds": 1}
     ({"teachers": [{"name": "random", "config": [1]}]}, r"teachers\[0\]\.config must be a table"),
     ({"resources": {"num_cpus": -1}}, r"resources\.num_cpus must be a number >= 0"),
     ({"resources": {"cpus": 1}}, r"resources has unknown field\(s\) \['cpus'\]"),
+    ({"envs": [TUTOR, {"kwargs": {}}]}, r"envs\[1\] needs an 'id'"),
+    ({"teachers": [5]}, r"teachers\[0\] needs a 'name'"),
+    ({"envs": [{"id": TUTOR, "config": {}}]}, r"envs\[0\] has unknown field\(s\) \['config'\]"),
+    ({"teachers": [{"name": "random", "kwargs": {}}]},
+     r"teachers\[0\] has unknown field\(s\) \['kwargs'\]"),
 ])
 def test_parser_rejects_merging_and_mistyped_fields(change, reason):
     with pytest.raises(SpecError, match=reason):
         ExperimentSpec.from_dict({**BASE, **change}, "grid.toml")
+
+
+def test_entries_are_read_by_their_section_fields():
+    spec = ExperimentSpec.from_dict({**BASE, "envs": [{"id": TUTOR, "kwargs": {"n": 2}}],
+                                     "teachers": ["random", {"name": "random", "label": "r2"}]})
+    assert [(e.id, e.kwargs, e.title) for e in spec.envs] == [(TUTOR, {"n": 2}, TUTOR)]
+    assert [(t.name, t.title) for t in spec.teachers] == [("random", "random"), ("random", "r2")]
 
 
 def test_resources_are_read_from_the_spec():

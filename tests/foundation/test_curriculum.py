@@ -92,3 +92,9 @@ def test_shipped_curriculum_is_realistic() -> None:
     weights = c.test_weights()
     assert np.isclose(weights.sum(), 1.0)
     assert len(weights) == len(c.test_item_indices())
+
+
+def test_topological_indices_put_prerequisites_first_and_match_the_order() -> None:
+    graph = SkillGraph(["c", "a", "b", "d"], [("a", "c"), ("b", "c"), ("c", "d")])
+    assert graph.topological_indices() == [1, 2, 0, 3]
+    assert [graph.skills[k] for k in graph.topological_indices()] == list(graph.topological_order())

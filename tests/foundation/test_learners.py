@@ -101,6 +101,13 @@ def test_invalid_parameters_and_items() -> None:
         BKTParams(p_learn=1.5)
     with pytest.raises(ValueError, match="p_guess \\+ p_slip"):
         BKTParams(p_guess=0.6, p_slip=0.5)
+    with pytest.raises(ValueError, match="BKTParams.p_init has 2 values for 3 skills"):
+        BKTParams(p_init=[0.1, 0.2]).per_skill("p_init", 3)
+    assert BKTParams(p_learn=[0.1, 0.2, 0.3]).p_learn == (0.1, 0.2, 0.3)  # stored as a tuple
+    with pytest.raises(ValueError, match="LogisticParams.beta must be finite"):
+        LogisticParams(beta=[0.0, float("nan")])
+    with pytest.raises(ValueError, match="LogisticParams.gamma has 1 values for 2 skills"):
+        LogisticParams(gamma=[0.5]).per_skill("gamma", 2)
     with pytest.raises(ValueError, match="unknown learner model 'dkt2'"):
         learners.make("dkt2", CURRICULUM)
     model = learners.make("bkt", CURRICULUM)

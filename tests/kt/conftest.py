@@ -1,11 +1,11 @@
 """Fixtures for the knowledge-tracing tests: small data simulated from a known BKT."""
 
 import pytest
-import torch
 
 from edusim.curriculum import Curriculum, SkillGraph
 from edusim.kt.synthetic import simulate
 from edusim.learners import BKTLearner, BKTParams
+from tests.helpers import one_torch_thread
 
 #: The ground truth the BKT recovery test checks against (per skill).
 TRUE_PARAMS = {
@@ -22,12 +22,10 @@ def bkt_truth() -> tuple[Curriculum, BKTLearner]:
 
 
 @pytest.fixture(autouse=True, scope="module")
-def one_torch_thread():
+def _one_torch_thread():
     """Tiny tensors: one intra-op thread avoids oversubscribing the cores (pytest -n 2)."""
-    before = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(before)
+    with one_torch_thread():
+        yield
 
 
 @pytest.fixture(scope="session")

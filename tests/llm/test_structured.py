@@ -6,6 +6,7 @@ import dataclasses
 from enum import Enum
 from typing import Literal
 
+import numpy as np
 import pydantic
 import pytest
 
@@ -17,6 +18,7 @@ from edusim.llm import (
     OfflineBackend,
     StructuredOutputError,
     StructuredTask,
+    backend_from_env,
     make_backend,
     parse_structured,
     redact,
@@ -114,6 +116,21 @@ def test_settings_from_env_and_bad_values():
         settings_from_env({"EDUSIM_LLM_BACKEND": "gpt"})
     with pytest.raises(LLMError, match="needs a model"):
         make_backend(LLMSettings(BackendKind.OPENAI))
+
+
+def test_backend_from_env_seeds_offline_from_the_caller_and_spares_its_stream_otherwise():
+    rng, twin = np.random.default_rng(5), np.random.default_rng(5)
+    offline = backend_from_env(rng, env={"EDUSIM_LLM_SEED": "9"})
+    assert offline.seed == int(twin.integers(2**31))  # one draw, not EDUSIM_LLM_SEED
+    assert rng.integers(2**31) == twin.integers(2**31)
+    assert backend_from_env(4, env={}).seed == 4
+    assert backend_from_env(None, env={"EDUSIM_LLM_SEED": "9"}).seed == 9
+    before = rng.bit_generator.state
+    online = backend_from_env(rng, env={"EDUSIM_LLM_MODEL": "m", "OPENAI_BASE_URL": "http://h/v1"})
+    assert (online.offline, online.model, online.base_url) == (False, "m", "http://h/v1")
+    assert rng.bit_generator.state == before
+    with pytest.raises(LLMError, match="unknown LLM backend 'gpt'"):
+        backend_from_env(rng, env={"EDUSIM_LLM_BACKEND": "gpt"})
 
 
 @dataclasses.dataclass(frozen=True)

@@ -133,8 +133,13 @@ def test_invalid_actions_and_settings_raise(env):
         env.step(np.full(env.action_space.shape, 2.0, np.float32))
     with pytest.raises(InvalidActionError):
         env.step(np.zeros((1, 5), np.float32))
-    for bad in ({"wrong_rate": float("nan")}, {"inner_samples": 1}, {"reward": "fun"}):
-        with pytest.raises(ValueError):
+    for bad, reason in (({"wrong_rate": float("nan")}, r"wrong_rate must be in \[0, 1\], got nan"),
+                        ({"malformed_rate": 1.5}, r"malformed_rate must be in \[0, 1\]"),
+                        ({"proposals": 0}, "proposals must be >= 1, got 0"),
+                        ({"pretrain_steps": -1}, "pretrain_steps must be >= 0, got -1"),
+                        ({"inner_samples": 1}, "inner_samples must be >= 2"),
+                        ({"reward": "fun"}, "fun")):
+        with pytest.raises(ValueError, match=reason):
             SelfCurriculumConfig(**bad)
     with pytest.raises(TypeError, match="unknown argument"):
         SelfCurriculumEnv(proposal=3)

@@ -22,7 +22,7 @@ def test_from_kwargs_converts_enums_and_rejects_unknown_names() -> None:
     ({"d_model": 30, "n_heads": 4}, "must divide"),
     ({"pad_id": 1, "eos_id": 1}, "must differ"),
     ({"eos_id": 40}, "outside"),
-    ({"steps": 0}, "steps must be >= 1"),
+    ({"steps": 0}, "student setting steps must be >= 1, got 0"),
     ({"rl_samples": 1}, "RLOO needs"),
     ({"protocol": "sometimes"}, "sometimes"),
 ])

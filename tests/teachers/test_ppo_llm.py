@@ -13,6 +13,7 @@ from edusim import agents
 from edusim.agents.ppo import DEFAULTS, train_ppo
 from edusim.llm import StructuredOutputError
 from edusim.llm.testing import StubChatServer
+from tests.helpers import play
 
 TINY = {"n_steps": 32, "batch_size": 32, "n_epochs": 1}
 
@@ -25,14 +26,7 @@ def tutor_policy(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def _play(teacher: agents.Teacher, env: gym.Env, steps: int = 20) -> list:
     obs, _ = env.reset(seed=0)
-    out = []
-    for _ in range(steps):
-        action = teacher.act(obs)
-        assert env.action_space.contains(action)
-        obs, reward, *_ = env.step(action)
-        teacher.observe(action, reward, obs)
-        out.append(np.asarray(action).tolist())
-    return out
+    return [action.tolist() for action in play(env, teacher, obs, steps)]
 
 
 def test_ppo_is_saved_reloaded_and_played_reproducibly(tutor_policy: Path) -> None:

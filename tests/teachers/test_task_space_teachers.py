@@ -10,6 +10,7 @@ import edusim  # noqa: F401
 from edusim import agents
 from edusim.agents._lp import NearestNeighbourRewards, TaskOutsideBoxError, proportional_choice
 from edusim.agents.riac import window_alp
+from tests.helpers import play
 
 FAST = {
     "random": {},
@@ -24,14 +25,7 @@ def _run(name: str, seed: int, steps: int = 120, env_seed: int = 0, **env_kwargs
     env = gym.make("edusim/TaskSpace-v0", **env_kwargs)
     teacher = agents.make(name, env, seed=seed, **FAST[name])
     obs, _ = env.reset(seed=env_seed)
-    tasks = []
-    for _ in range(steps):
-        task = teacher.act(obs)
-        assert env.action_space.contains(task)
-        obs, reward, *_ = env.step(task)
-        teacher.observe(task, reward, obs)
-        tasks.append(task)
-    return np.array(tasks)
+    return np.array(play(env, teacher, obs, steps))
 
 
 @pytest.mark.parametrize("name", sorted(FAST))
@@ -74,10 +68,19 @@ def test_teachers_need_a_task_box(name: str) -> None:
         agents.make(name, gym.make("edusim/Tutor-v0"), seed=0)
 
 
+@pytest.mark.parametrize("name", ["alp-gmm", "covar-gmm"])
+@pytest.mark.parametrize(("bad", "reason"), [
+    ({"fit_rate": 5}, "fit_rate 5 is smaller than a mixture size"),  # default sizes reach 10
+    ({"random_task_ratio": 1.5}, r"random_task_ratio must lie in \[0, 1\], got 1.5"),
+    ({"gmm_sizes": (0, 2)}, r"gmm_sizes must be positive integers, got \(0, 2\)"),
+])
+def test_mixture_teachers_check_their_shared_settings(name, bad, reason) -> None:
+    with pytest.raises(ValueError, match=reason):
+        agents.make(name, gym.make("edusim/TaskSpace-v0"), **bad)
+
+
 def test_bad_config_is_rejected() -> None:
     env = gym.make("edusim/TaskSpace-v0")
-    with pytest.raises(ValueError):
-        agents.make("alp-gmm", env, fit_rate=5)  # smaller than a 10-component mixture
     with pytest.raises(ValueError):
         agents.make("riac", env, not_an_option=1)
 

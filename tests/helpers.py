@@ -1,0 +1,39 @@
+"""Small pieces several test folders share: a teacher-env loop and a one-thread torch block."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterator
+from typing import Any
+
+import numpy as np
+
+
+def play(env: Any, teacher: Any, obs: Any, steps: int) -> list[np.ndarray]:
+    """``steps`` act/step/observe rounds from ``obs``, each action checked against the env's
+    action space; the actions taken (copies), in order."""
+    actions = []
+    for _ in range(steps):
+        action = teacher.act(obs)
+        assert env.action_space.contains(action), f"{action!r} is outside {env.action_space}"
+        obs, reward, *_ = env.step(action)
+        teacher.observe(action, reward, obs)
+        actions.append(np.array(action, copy=True))
+    return actions
+
+
+@contextlib.contextmanager
+def one_torch_thread() -> Iterator[None]:
+    """Torch on one intra-op thread inside the block, the previous count restored after.
+
+    Tiny tensors on a shared, oversubscribed machine: two threads that wait for each other at
+    every small op made the student tests 30x slower (measured).
+    """
+    import torch
+
+    before = torch.get_num_threads()
+    torch.set_num_threads(1)
+    try:
+        yield
+    finally:
+        torch.set_num_threads(before)
