@@ -118,63 +118,52 @@ def _specs(teachers: list[str]) -> list[TeacherSpec] | None:
 
 
 def _start(env_id: str, env_kwargs: dict, teachers: list[str], class_size: int) -> None:
-    """Begin a run; :func:`_step` then runs one learner per script run (see the module end)."""
+    """Run the class in this script run, one learner of every teacher at a time.
+
+    The results so far live in the session after every learner, so a run cut short by any
+    Stop (the page's button, Streamlit's own, a changed setting) keeps them: the next script
+    run finds the run unfinished and ends it (see the module end).
+    """
     specs = _specs(teachers)
     if specs is None:
         return
-    st.session_state["lab_run"] = {
+    run = st.session_state["lab_run"] = {
         "config": (env_id, teachers, class_size), "env_kwargs": env_kwargs, "specs": specs,
         "frames": [], "heat": [],
     }
-    _carry_on()
-
-
-def _carry_on() -> None:
-    """Ask for the next script run to continue the run (any other rerun stops it)."""
-    st.session_state["lab_continue"] = True
-    st.rerun()
-
-
-def _step(run: dict) -> None:
-    """One learner of every teacher, or one teacher's heatmap; then the next script run."""
-    env_id, teachers, class_size = run["config"]
-    specs, seed = run["specs"], len(run["frames"])
-    k = len(run["heat"])
-    if seed >= class_size and (k == len(specs) or (k and run["heat"][-1] is None)):
-        _finish(stopped=False)
-        return
     st.button("Stop the run", key="lab_stop", help="Stops now and keeps the results so far. "
               "The Stop button at the top of the page stops it too.")
+    so_far, bar = st.empty(), st.progress(0.0, text="Starting...")
     total = class_size * len(specs)
-    if run["frames"]:
-        so_far = summarize(pd.concat(run["frames"], ignore_index=True))
-        st.caption(f"So far ({seed} learners per teacher):")
-        st.dataframe(ui_results.results_table(so_far, ui_names.teacher), hide_index=True)
-    if seed < class_size:
-        bar = st.progress(seed / class_size, text=f"Simulated {seed * len(specs)} of {total} "
-                          "learner runs")
+    for seed in range(class_size):
 
-        def done(finished: int, _jobs: int) -> None:
+        def done(finished: int, _jobs: int, seed: int = seed) -> None:
             count = seed * len(specs) + finished
             bar.progress(count / total, text=f"Simulated {count} of {total} learner runs")
 
         try:
-            frame = evaluate(env_id, specs, [seed], env_kwargs=run["env_kwargs"], workers=1,
+            frame = evaluate(env_id, specs, [seed], env_kwargs=env_kwargs, workers=1,
                              on_job_done=done)
         except LLMError as exc:
             ui_settings.report_failure(exc)
             _finish(stopped=True)
             return
         run["frames"].append(frame)
-        _carry_on()
-    name = ui_names.teacher(specs[k].name)
-    st.progress(1.0, text=f"Per-skill mastery of {name}...")
-    try:
-        trace = skill_mastery(env_id, specs[k], class_size, run["env_kwargs"])
+        with so_far.container():  # shown until the end, and kept by a Stop
+            st.caption(f"So far ({seed + 1} learners per teacher):")
+            summary = summarize(pd.concat(run["frames"], ignore_index=True))
+            st.dataframe(ui_results.results_table(summary, ui_names.teacher), hide_index=True)
+    for spec in specs:
+        name = ui_names.teacher(spec.name)
+        bar.progress(1.0, text=f"Per-skill mastery of {name}...")
+        try:
+            trace = skill_mastery(env_id, spec, class_size, env_kwargs)
+        except ValueError:  # no skill curriculum: no heatmaps
+            break
         run["heat"].append(dataclasses.replace(trace, teacher=name))
-    except ValueError:  # no skill curriculum: no heatmaps
-        run["heat"].append(None)
-    _carry_on()
+    so_far.empty()
+    bar.empty()
+    _finish(stopped=False)
 
 
 def _finish(stopped: bool) -> None:
@@ -194,8 +183,12 @@ def _show(result: dict) -> None:
     env_id, teachers, class_size = result["config"]
     results = result["results"]
     learners_done = results["seed"].nunique()
-    if result["stopped"]:
+    if result["stopped"] and learners_done < class_size:
         st.warning(f"Stopped early: results for {learners_done} of {class_size} learners.")
+    elif result["stopped"]:
+        st.warning(f"Stopped while drawing the per-skill charts: all {class_size} learners are "
+                   f"in the results, charts for {len(result['heat'])} of {len(teachers)} "
+                   "teachers.")
     st.subheader(f"Results on {ui_names.env(env_id)}: {learners_done} simulated learners "
                  "per teacher")
     summary = summarize(results)
@@ -236,17 +229,12 @@ def _show(result: dict) -> None:
 st.title("Curriculum lab")
 st.markdown("Compare teaching strategies on a simulated class. Every teacher meets the same "
             "simulated learners, so differences come from the teaching, not from luck.")
-# A run goes on one learner per script run. A script run that is not its continuation (the
-# Stop button, a changed setting, or Streamlit's own Stop and then a click) ends it, and the
-# results so far are kept and shown.
-carry_on = st.session_state.pop("lab_continue", False)
-env_id, env_kwargs, teachers, class_size = _choices()
-run = st.session_state.get("lab_run")
-if run is not None and (
-    not carry_on or st.session_state.get("lab_stop")
-    or (run["config"], run["env_kwargs"]) != ((env_id, teachers, class_size), env_kwargs)
-):  # a Stop, or a setting changed since the run began (a click that followed a Stop)
+# A run happens inside the script run of its "Run the class" click. A script run that finds
+# one unfinished was started by what cut it short (the Stop button, a changed setting, or the
+# first click after Streamlit's own Stop): it ends the run and shows the results so far.
+if "lab_run" in st.session_state:
     _finish(stopped=True)
+env_id, env_kwargs, teachers, class_size = _choices()
 why = None if teachers else "Choose at least one teacher to compare."
 if st.button("Run the class", type="primary", disabled=why is not None, help=why):
     st.session_state.pop("lab_result", None)
@@ -254,7 +242,5 @@ if st.button("Run the class", type="primary", disabled=why is not None, help=why
                       "start the run", RUN_ERRORS)
 if why:
     st.caption(why)
-if "lab_run" in st.session_state:
-    ui_common.guarded(lambda: _step(st.session_state["lab_run"]), "run the class", RUN_ERRORS)
 if "lab_result" in st.session_state:
     _show(st.session_state["lab_result"])
