@@ -19,9 +19,7 @@ from edusim import envs as edusim_envs
 
 
 def _entry(table, name: str):
-    """The registry entry of ``name``, or ``None`` where the table has none (yet)."""
-    if table is None:
-        return None
+    """The registry entry of ``name``, or ``None`` for a name it does not hold (a label)."""
     try:
         return table.entry(name) if hasattr(table, "entry") else table.get(name)
     except (KeyError, ValueError):
@@ -36,37 +34,37 @@ def _doc_line(obj) -> str:
 
 def teacher(name: str) -> str:
     """A teacher's display name (``"Mastery threshold"``)."""
-    entry = _entry(getattr(agents, "TEACHERS", None), name)
+    entry = _entry(agents.TEACHERS, name)
     return entry.display_name if entry else name.replace("-", " ").capitalize()
 
 
 def teacher_about(name: str) -> str:
     """A teacher's one-line description."""
-    entry = _entry(getattr(agents, "TEACHERS", None), name)
+    entry = _entry(agents.TEACHERS, name)
     return entry.description if entry else _doc_line(agents.teacher_class(name))
 
 
 def learner(name: str) -> str:
     """A learner model's display name."""
-    entry = _entry(getattr(learners, "LEARNERS", None), name)
+    entry = _entry(learners.LEARNERS, name)
     return entry.display_name if entry else name.upper() if len(name) <= 4 else name.capitalize()
 
 
 def learner_about(name: str) -> str:
     """A learner model's one-line description."""
-    entry = _entry(getattr(learners, "LEARNERS", None), name)
+    entry = _entry(learners.LEARNERS, name)
     return entry.description if entry else ""
 
 
 def env(env_id: str) -> str:
     """An environment's display name (``"Tutor (BKT)"``)."""
-    entry = _entry(getattr(edusim_envs, "ENVS", None), env_id)
+    entry = _entry(edusim_envs.ENVS, env_id)
     return entry.display_name if entry else env_id.split("/")[-1].rsplit("-v", 1)[0]
 
 
 def env_about(env_id: str) -> str:
     """An environment's one-line description."""
-    entry = _entry(getattr(edusim_envs, "ENVS", None), env_id)
+    entry = _entry(edusim_envs.ENVS, env_id)
     if entry:
         return entry.description
     return _doc_line(load_env_creator(gym.spec(env_id).entry_point))
