@@ -86,16 +86,21 @@ def test_the_llm_teacher_uses_the_selected_server(open_page):
     assert name.lower() == "llm" and name != "llm"  # the display name, not the code
 
 
-def test_a_run_left_unfinished_stops_and_keeps_its_results(open_page):
-    """What Streamlit's own Stop leaves behind: a run that never reached its end."""
+def _unfinished(open_page, learners_done: int):
+    """The page after a 3-learner run of Random that stopped with ``learners_done`` learners
+    in (what Streamlit's own Stop leaves behind), then the next click: the run is ended."""
     at = _small(open_page("lab"), ["random"])
     _run(at)
     frame = at.session_state["lab_result"]["results"]
     at.session_state["lab_run"] = {
         "config": ("edusim/Tutor-v0", ["random"], 3), "env_kwargs": {}, "specs": [],
-        "frames": [frame[frame["seed"] == 0]], "heat": [],
+        "frames": [frame[frame["seed"] < learners_done]], "heat": [],
     }
-    at.run()  # the next click finds the run unfinished
+    return at.run()
+
+
+def test_a_run_left_unfinished_stops_and_keeps_its_results(open_page):
+    at = _unfinished(open_page, learners_done=1)
     assert not at.exception and "lab_run" not in at.session_state
     assert any("Stopped early: results for 1 of 3 learners" in w.value for w in at.warning)
     assert any("of skills learned" in m.value for m in at.markdown)  # a Tutor run
@@ -103,14 +108,7 @@ def test_a_run_left_unfinished_stops_and_keeps_its_results(open_page):
 
 
 def test_a_stop_while_the_charts_are_drawn_says_every_learner_is_in(open_page):
-    at = _small(open_page("lab"), ["random"])
-    _run(at)
-    frame = at.session_state["lab_result"]["results"]
-    at.session_state["lab_run"] = {
-        "config": ("edusim/Tutor-v0", ["random"], 3), "env_kwargs": {}, "specs": [],
-        "frames": [frame], "heat": [],
-    }
-    at.run()
+    at = _unfinished(open_page, learners_done=3)
     warnings = " ".join(w.value for w in at.warning)
     assert "all 3 learners are in the results, charts for 0 of 1 teachers" in warnings
     assert "Stopped early" not in warnings
