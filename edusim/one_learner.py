@@ -28,6 +28,7 @@ Example:
 from __future__ import annotations
 
 import functools
+import inspect
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -53,21 +54,37 @@ def fast_path(twin: Callable[..., Any]) -> Callable[[F], F]:
     """
 
     def decorate(batched: F) -> F:
-        enabled = _ENABLED.get  # a closure variable: the cheapest look-up on a hot path
-
-        @functools.wraps(batched)
-        def method(self: Any, *args: Any) -> Any:
-            if enabled():
-                result = twin(self, *args)
-                if result is not BATCHED:
-                    return result
-            return batched(self, *args)
-
+        method = functools.wraps(batched)(_dispatcher(twin, batched))
         method.batched = batched  # type: ignore[attr-defined]
         method.twin = twin  # type: ignore[attr-defined]
         return method  # type: ignore[return-value]
 
     return decorate
+
+
+#: The dispatcher's source. It is compiled once per decorated method with that method's own
+#: parameter names (as :mod:`dataclasses` does for ``__init__``): a ``*args`` wrapper costs
+#: about 150 ns a call against 45 ns for fixed parameters, and a single env step makes five
+#: such calls.
+_DISPATCH = """
+def method(self, {params}):
+    if enabled():
+        result = twin(self, {params})
+        if result is not BATCHED:
+            return result
+    return batched(self, {params})
+"""
+
+
+def _dispatcher(twin: Callable[..., Any], batched: Callable[..., Any]) -> Callable[..., Any]:
+    """``batched`` behind ``twin``: the twin first, the batched method where it declines."""
+    params = list(inspect.signature(batched).parameters.values())[1:]
+    if any(p.kind is not p.POSITIONAL_OR_KEYWORD or p.default is not p.empty for p in params):
+        raise TypeError(f"@fast_path methods take plain positional parameters; "
+                        f"{batched.__qualname__} has {inspect.signature(batched)}")
+    scope = {"enabled": _ENABLED.get, "twin": twin, "batched": batched, "BATCHED": BATCHED}
+    exec(_DISPATCH.format(params=", ".join(p.name for p in params)), scope)  # noqa: S102
+    return scope["method"]
 
 
 @contextmanager
