@@ -118,6 +118,11 @@ def main() -> None:
     parser.add_argument("--jobs", type=int, default=2, help="processes (one thread each)")
     parser.add_argument("--quick", action="store_true", help="tiny sizes (a smoke run)")
     parser.add_argument("--out", type=Path, default=Path("runs/self_curriculum"))
+    parser.add_argument("--first-seed", type=int, default=0,
+                        help="seeds are FIRST_SEED .. FIRST_SEED + SEEDS - 1")
+    parser.add_argument("--add-to", type=Path, default=None,
+                        help="a folder of an earlier run (other seeds, same settings): its "
+                        "results.csv and trace.csv join this run's in the table and plots")
     args = parser.parse_args()
 
     env_kwargs = {"device": args.device}
@@ -127,8 +132,9 @@ def main() -> None:
     unknown = [c for c in labels if c not in CONDITIONS]
     if unknown:
         parser.error(f"unknown condition {unknown[0]!r}; choose from: {', '.join(CONDITIONS)}")
+    seeds = range(args.first_seed, args.first_seed + args.seeds)
     jobs = [(label, seed, args.steps, env_kwargs, args.samples)
-            for label in [*labels, None] for seed in range(args.seeds)]
+            for label in [*labels, None] for seed in seeds]
     console = Console(stderr=True)
     with ProcessPoolExecutor(args.jobs) as pool, progress_bar(console) as bar:
         task = bar.add_task(f"{len(jobs)} runs (teacher x seed, baselines)", total=len(jobs))
@@ -138,6 +144,10 @@ def main() -> None:
             bar.advance(task)
     results = pd.DataFrame([r for rows, _ in done for r in rows])
     trace = pd.DataFrame([t for _, rows in done for t in rows])
+    if args.add_to is not None:
+        results = pd.concat([pd.read_csv(args.add_to / "results.csv"), results])
+        trace = pd.concat([pd.read_csv(args.add_to / "trace.csv"), trace])
+    n_seeds = results["seed"].nunique()
     args.out.mkdir(parents=True, exist_ok=True)
     results.to_csv(args.out / "results.csv", index=False)
     trace.to_csv(args.out / "trace.csv", index=False)
@@ -146,7 +156,7 @@ def main() -> None:
     metrics += ["final_hard_success", "promotions", "diversity", "s_per_step"]
     table = results.groupby(["condition", "set"], sort=False).agg(
         {m: _cell for m in metrics if m in results})
-    print(f"hard-test pass@k, mean [95% CI] over {args.seeds} seeds, {args.steps} outer steps"
+    print(f"hard-test pass@k, mean [95% CI] over {n_seeds} seeds, {args.steps} outer steps"
           f"{' (quick sizes)' if args.quick else ''}; PS = promoted student, PQ = fresh "
           "student on the promoted data")
     print(_markdown(table.fillna("").reset_index()))
