@@ -131,8 +131,9 @@ def _start(env_id: str, env_kwargs: dict, teachers: list[str], class_size: int) 
         "config": (env_id, teachers, class_size), "env_kwargs": env_kwargs, "specs": specs,
         "frames": [], "heat": [],
     }
-    st.button("Stop the run", key="lab_stop", help="Stops now and keeps the results so far. "
-              "The Stop button at the top of the page stops it too.")
+    stop = st.empty()  # cleared with the progress when the run is done
+    stop.button("Stop the run", key="lab_stop", help="Stops now and keeps the results so far. "
+                "The Stop button at the top of the page stops it too.")
     so_far, bar = st.empty(), st.progress(0.0, text="Starting...")
     total = class_size * len(specs)
     for seed in range(class_size):
@@ -161,8 +162,8 @@ def _start(env_id: str, env_kwargs: dict, teachers: list[str], class_size: int) 
         except ValueError:  # no skill curriculum: no heatmaps
             break
         run["heat"].append(dataclasses.replace(trace, teacher=name))
-    so_far.empty()
-    bar.empty()
+    for element in (stop, so_far, bar):
+        element.empty()
     _finish(stopped=False)
 
 

@@ -266,6 +266,7 @@ def test_curriculum_lab_run(browser_page, app_url):
     _open(page, f"{app_url}/lab", "Curriculum lab")
     page.get_by_role("button", name="Run the class").click()
     _shows_after_the_run(page, "Which skills each teacher got the class to master", "lab")
+    assert page.get_by_role("button", name="Stop the run").count() == 0  # the run is over
 
 
 def test_data_explorer_sample(browser_page, app_url):
