@@ -90,8 +90,11 @@ def open_duckdb(path: str | os.PathLike = ":memory:", read_only: bool = False,
 def _explain(path: str, exc: duckdb.Error) -> str:
     text = str(exc)
     if "Could not set lock" in text:
-        holder = re.search(r"held in (.*?)(?:\.|$)", text)
-        who = f" ({clip(holder.group(1), 120)})" if holder else ""
+        holder = re.search(r"held in (\S+)(?: \(PID (\d+)\))?", text)
+        who = ""
+        if holder:
+            program = clip(os.path.basename(holder.group(1)), 120)
+            who = f" ({program}, process {holder.group(2)})" if holder.group(2) else f" ({program})"
         return f"{path}: in use by another program{who}; close it and try again"
     if "not a valid DuckDB database" in text or "xtension" in text:
         return f"{path}: not a DuckDB database file"

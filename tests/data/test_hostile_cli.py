@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from pathlib import Path
 
 import duckdb
 import pytest
@@ -70,7 +71,9 @@ def test_a_db_another_program_holds_open(tmp_path, contents):
     try:
         assert holder.stdout.readline().strip() == "ready"
         data = write(tmp_path / "in" / "u1.csv", KT1_HEADER + "1000,1,q1,a,10\n")
-        _one_line_error(["data", "summary", "--db", str(db)], str(db), "in use by another")
+        _one_line_error(["data", "summary", "--db", str(db)], str(db),
+                        f"in use by another program ({Path(sys.executable).resolve().name}, "
+                        f"process {holder.pid})")
         _one_line_error(["data", "ingest", str(data), "--format", "ednet-kt1", "--contents",
                          str(contents), "--db", str(db)], str(db), "in use by another")
     finally:
