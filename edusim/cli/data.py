@@ -86,7 +86,8 @@ def ingest(
         counts: dict[str, int] = {}
         for issue in report.issues:
             counts[issue.kind] = counts.get(issue.kind, 0) + 1
-        console.print(f"[yellow]{len(report.issues)} problems skipped:[/yellow] {counts}")
+        noun = "problem" if len(report.issues) == 1 else "problems"
+        console.print(f"[yellow]{len(report.issues)} {noun} skipped:[/yellow] {counts}")
         for issue in report.issues[:10]:
             console.print(f"  {issue}", markup=False)
 

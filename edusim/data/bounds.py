@@ -20,8 +20,10 @@ Example:
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import BinaryIO
+
+import numpy as np
 
 __all__ = [
     "MAX_LINE_BYTES",
@@ -32,6 +34,8 @@ __all__ = [
     "LineTooLong",
     "bounded_lines",
     "first_line",
+    "first_long_line",
+    "first_long_line_in_file",
     "clip",
 ]
 
@@ -85,6 +89,48 @@ def first_line(path, source: str, limit: int = MAX_LINE_BYTES) -> bytes:
         for line in bounded_lines(handle, source, limit):
             return line.rstrip(b"\r\n")
     return b""
+
+
+def first_long_line(chunks: Iterable[bytes], limit: int = MAX_LINE_BYTES) -> int | None:
+    """The 1-based number of the first line of ``chunks`` (joined) longer than ``limit``
+    bytes (its line break not counted), or ``None``.
+
+    Memory is bounded by one chunk; the search for line breaks runs in numpy, so a scan
+    costs about as much as reading the bytes.
+
+    Example:
+        >>> first_long_line([b"ab\\ncd", b"efg\\nh\\n"], limit=4)
+        2
+        >>> first_long_line([b"ab\\ncd\\n"], limit=4) is None
+        True
+    """
+    line, run = 1, 0  # the current line's number, and its length so far
+    for chunk in chunks:
+        breaks = np.flatnonzero(np.frombuffer(chunk, dtype=np.uint8) == 0x0A)
+        if not len(breaks):
+            run += len(chunk)
+            if run > limit:
+                return line
+            continue
+        lengths = np.diff(breaks, prepend=-1) - 1
+        lengths[0] += run
+        if lengths.max() > limit:
+            return line + int(np.argmax(lengths > limit))
+        line += len(breaks)
+        run = len(chunk) - 1 - int(breaks[-1])
+        if run > limit:
+            return line
+    return None
+
+
+def first_long_line_in_file(path, limit: int = MAX_LINE_BYTES) -> int | None:
+    """:func:`first_long_line` over the file at ``path``, read in 1 MiB chunks; a file no
+    longer than ``limit`` is not read at all."""
+    with open(path, "rb") as handle:
+        if handle.seek(0, 2) <= limit:
+            return None
+        handle.seek(0)
+        return first_long_line(iter(lambda: handle.read(1 << 20), b""), limit)
 
 
 def clip(text: str, limit: int = MAX_QUOTE_CHARS) -> str:

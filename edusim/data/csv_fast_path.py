@@ -87,12 +87,15 @@ def join_bodies(blobs: Sequence[bytes], header: bytes) -> Joined | None:
     """Join the data lines of files whose first line is exactly ``header``, else ``None``.
 
     ``None`` too when the bytes hold anything the plain parse would not read as the DuckDB
-    reader does: quotes, carriage returns or blank lines.
+    reader does: quotes, carriage returns, blank lines, or a line longer than
+    :data:`~edusim.data.bounds.MAX_LINE_BYTES` (the checked path names it).
     """
     bodies, counts = [], np.zeros(len(blobs), dtype=np.int64)
     for index, data in enumerate(blobs):
         end = data.find(b"\n")
         if end < 0 or data[:end] != header:
+            return None
+        if len(data) > bounds.MAX_LINE_BYTES and bounds.first_long_line([data]) is not None:
             return None
         body = data[end + 1 :]
         if body and not body.endswith(b"\n"):

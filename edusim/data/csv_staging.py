@@ -23,7 +23,7 @@ import duckdb
 import numpy as np
 import pyarrow as pa
 
-from edusim.data.bounds import MAX_LINE_BYTES, bounded_lines, clip
+from edusim.data.bounds import MAX_LINE_BYTES, bounded_lines, clip, first_long_line_in_file
 from edusim.data.schema import ErrorMode, Issue
 from edusim.data.sources import HeaderError, SourceFile, read_header
 from edusim.data.staged_checks import collect, quote
@@ -107,6 +107,12 @@ def _header_problem(file: SourceFile, required: Sequence[str]) -> tuple[str, ...
     duplicated = sorted(name for name, n in Counter(header).items() if n > 1)
     if duplicated:
         return Issue(file.key, "bad header", f"duplicated column names {duplicated}", 1)
+    # DuckDB's reader reports a line past max_line_size only up to its buffer size (32 MiB):
+    # a longer one it drops without a word, so lines are measured here first.
+    long_line = first_long_line_in_file(file.path)
+    if long_line is not None:
+        return Issue(file.key, "line too long",
+                     f"longer than {MAX_LINE_BYTES:,} bytes", long_line)
     return tuple(header)
 
 

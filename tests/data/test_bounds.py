@@ -49,6 +49,34 @@ def test_one_endless_line_costs_one_bounded_read(tmp_path, contents, monkeypatch
     assert peak < 8 << 20
 
 
+@pytest.mark.parametrize("length", [3 << 20, 40 << 20])
+@pytest.mark.parametrize("errors", ["strict", "skip"])
+def test_a_data_line_past_the_bound_is_named_never_stored_or_dropped(tmp_path, contents,
+                                                                     length, errors):
+    """A 3 MB data line was stored whole by the fast path; one past DuckDB's 32 MiB buffer
+    was dropped without a word (and the rows after it renumbered), in strict mode too."""
+    body = f"1000,1,q1,a,10\n1001,2,q1,{'b' * length},10\n1002,3,q1,a,10\n"
+    path = write(tmp_path / "in" / "u1.csv", KT1_HEADER + body)
+    store = Store(tmp_path / "db.duckdb")
+    if errors == "strict":
+        with pytest.raises(DataError, match=r"u1.csv, line 3: line too long: longer than 2,097"):
+            store.ingest([path], "ednet-kt1", contents=contents)
+        with pytest.raises(DataError, match="line too long"):
+            load(path, "ednet-kt1", contents=contents)
+        return
+    report = store.ingest([path], "ednet-kt1", contents=contents, errors="skip")
+    assert [(i.kind, i.line) for i in report.issues] == [("line too long", 3)]
+    assert report.rows_added == 0
+
+
+def test_the_line_scan_finds_the_first_long_line_across_chunks():
+    from edusim.data.bounds import first_long_line
+
+    assert first_long_line([b"ab\nc", b"d\nefgh", b"ij\n"], limit=5) == 3
+    assert first_long_line([b"abcde", b"f"], limit=5) == 1
+    assert first_long_line([b"ab\n", b"", b"abcde\n"], limit=5) is None
+
+
 def test_messages_quote_a_bounded_part_of_the_input(tmp_path, contents):
     """Issue 12.8: an error repeated the whole header (20 MB header, 84 MB on stderr)."""
     header = ",".join(f"column_{k:07d}_" + "y" * 300 for k in range(3000))  # 0.9 MB, 3000 names
