@@ -76,8 +76,8 @@ def open_duckdb(path: str | os.PathLike = ":memory:", read_only: bool = False,
     if memory_limit is not None:
         config["memory_limit"] = check_memory_limit(memory_limit)
     where = str(path)
-    if where != ":memory:" and Path(where).is_dir():
-        raise StoreError(f"{where}: is a folder, not a database file")
+    if where != ":memory:":
+        _refuse_folder(Path(where))
     try:
         con = duckdb.connect(where, read_only=read_only, config=config)
     except duckdb.Error as exc:
@@ -101,6 +101,11 @@ def _explain(path: str, exc: duckdb.Error) -> str:
     return f"{path}: cannot open as a DuckDB database: {clip(text.splitlines()[0])}"
 
 
+def _refuse_folder(path: Path) -> None:
+    if path.is_dir():
+        raise StoreError(f"{path}: is a folder, not a database file")
+
+
 @contextlib.contextmanager
 def exclusive(path: Path) -> Iterator[None]:
     """Hold an exclusive lock on ``.<name>.lock`` beside ``path`` (one ingest at a time).
@@ -110,7 +115,9 @@ def exclusive(path: Path) -> Iterator[None]:
 
     Raises:
         BlockingIOError: When another process is ingesting into the same store.
+        StoreError: When ``path`` is a folder.
     """
+    _refuse_folder(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     with open(path.with_name(f".{path.name}.lock"), "a+b") as handle:
         try:

@@ -7,6 +7,7 @@ import signal
 import sqlite3
 import subprocess
 import sys
+from pathlib import Path
 
 import duckdb
 import pytest
@@ -109,7 +110,7 @@ def test_no_extension_is_installed_or_loaded(tmp_path):
         con.execute("SET autoload_known_extensions = true")
 
 
-@pytest.mark.parametrize("kind", ["text", "folder", "foreign", "columns"])
+@pytest.mark.parametrize("kind", ["text", "folder", "root", "foreign", "columns"])
 def test_files_that_are_not_stores_are_named(tmp_path, contents, kind):
     """Issue 12.14 (library side): one precise error naming the file, for reads and ingests."""
     path = tmp_path / "db.duckdb"
@@ -118,6 +119,9 @@ def test_files_that_are_not_stores_are_named(tmp_path, contents, kind):
         expected = "not a DuckDB database file"
     elif kind == "folder":
         path.mkdir()
+        expected = "is a folder, not a database file"
+    elif kind == "root":  # a folder without a name: the lock file beside it cannot be named
+        path = Path(path.anchor)
         expected = "is a folder, not a database file"
     else:
         con = duckdb.connect(str(path))
