@@ -111,7 +111,9 @@ def exclusive(path: Path) -> Iterator[None]:
     """Hold an exclusive lock on ``.<name>.lock`` beside ``path`` (one ingest at a time).
 
     Give the resolved path (symbolic links followed), so that every route to one database
-    takes the same lock.
+    takes the same lock. Once it is held, no other ingest can be running, so the copies a
+    killed one left (``.<name>-*.tmp`` and their ``.wal``) are removed, whether or not
+    this ingest has anything to write.
 
     Raises:
         BlockingIOError: When another process is ingesting into the same store.
@@ -125,6 +127,8 @@ def exclusive(path: Path) -> Iterator[None]:
         except BlockingIOError:
             raise BlockingIOError(f"another ingest into {path} is running") from None
         try:
+            for stale in glob.glob(_temp_pattern(path)) + glob.glob(_temp_pattern(path) + ".wal"):
+                Path(stale).unlink(missing_ok=True)
             yield
         finally:
             fcntl.flock(handle, fcntl.LOCK_UN)
@@ -138,12 +142,9 @@ def _temp_pattern(path: Path) -> str:
 def atomic_copy(path: Path) -> Iterator[Path]:
     """A temporary copy of the database next to ``path``; it replaces ``path`` on success.
 
-    Call it under :func:`exclusive`: copies left by an ingest that was killed (they match
-    ``.<name>-*.tmp`` and ``.tmp.wal``, and no other ingest can be running) are removed first.
+    Call it under :func:`exclusive` (which removes the copies a killed ingest left).
     """
     path.parent.mkdir(parents=True, exist_ok=True)
-    for stale in glob.glob(_temp_pattern(path)) + glob.glob(_temp_pattern(path) + ".wal"):
-        Path(stale).unlink(missing_ok=True)
     fd, tmp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}-", suffix=".tmp")
     os.close(fd)
     tmp = Path(tmp_name)

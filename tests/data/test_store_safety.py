@@ -21,8 +21,10 @@ from .data_helpers import KT1_HEADER, write
 GOOD = KT1_HEADER + "1000,1,q1,a,10\n2000,2,q2,b,20\n"
 
 
-def test_temporary_copies_of_a_killed_ingest_are_removed(tmp_path, contents):
-    """Issue 12.10: `.NAME.duckdb-*.tmp` (and `.tmp.wal`) stayed forever."""
+@pytest.mark.parametrize("new_file", [True, False])
+def test_temporary_copies_of_a_killed_ingest_are_removed(tmp_path, contents, new_file):
+    """Issue 12.10: `.NAME.duckdb-*.tmp` (and `.tmp.wal`) stayed forever; they stayed, too,
+    when the next ingest found nothing new to write (re-running the same command)."""
     store = Store(tmp_path / "db.duckdb")
     write(tmp_path / "in" / "u1.csv", GOOD)
     store.ingest([tmp_path / "in"], "ednet-kt1", contents=contents)
@@ -30,11 +32,12 @@ def test_temporary_copies_of_a_killed_ingest_are_removed(tmp_path, contents):
     other = tmp_path / ".db.duckdb-notes.txt"
     for path in [*stale, other]:
         path.write_bytes(b"x" * 1000)
-    write(tmp_path / "in" / "u2.csv", GOOD)
+    if new_file:
+        write(tmp_path / "in" / "u2.csv", GOOD)
     store.ingest([tmp_path / "in"], "ednet-kt1", contents=contents)
     assert not any(p.exists() for p in stale)
     assert other.exists()
-    assert store.counts()["interactions"] == 4
+    assert store.counts()["interactions"] == (4 if new_file else 2)
 
 
 KILLED_INGEST = """
