@@ -26,7 +26,7 @@ from typing import Any, TypeVar
 
 __all__ = [
     "ConfigError", "NoConfig", "check_at_least", "check_unit_interval", "config_fields",
-    "config_from_kwargs",
+    "config_from_kwargs", "refuse_nan",
 ]
 
 C = TypeVar("C")
@@ -78,7 +78,47 @@ def config_from_kwargs(config_class: type[C], kwargs: Mapping[str, Any], owner: 
     ]
     if required:
         raise ConfigError(f"{owner} needs the setting {required[0]!r}")
-    return config_class(**kwargs)
+    return refuse_nan(config_class(**kwargs), owner)
+
+
+def refuse_nan(config: C, owner: str) -> C:
+    """``config``, after checking that no setting is NaN (in nested configs, mappings and
+    sequences too): NaN is never a valid setting, and it would turn every number it touches
+    into NaN without an error.
+
+    Example:
+        >>> from dataclasses import dataclass
+        >>> @dataclass(frozen=True)
+        ... class Knobs:
+        ...     rate: float = 0.5
+        >>> refuse_nan(Knobs(float("nan")), "env 'demo'")
+        Traceback (most recent call last):
+        ...
+        edusim.config.ConfigError: env 'demo': setting rate is NaN; give a number
+    """
+    for f in dataclasses.fields(config):  # type: ignore[arg-type]
+        where = _nan_at(getattr(config, f.name), f.name)
+        if where is not None:
+            raise ConfigError(f"{owner}: setting {where} is NaN; give a number")
+    return config
+
+
+def _nan_at(value: Any, where: str, depth: int = 0) -> str | None:
+    """Where in ``value`` (named ``where``) a NaN is, as ``name[key].field``, or ``None``."""
+    if isinstance(value, float):
+        return where if value != value else None
+    if depth > 4:
+        return None
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        parts = [(f"{where}.{f.name}", getattr(value, f.name)) for f in dataclasses.fields(value)]
+    elif isinstance(value, Mapping):
+        parts = [(f"{where}[{k!r}]", v) for k, v in value.items()]
+    elif isinstance(value, list | tuple):
+        parts = [(f"{where}[{i}]", v) for i, v in enumerate(value)]
+    else:
+        return None
+    return next((found for name, v in parts
+                 if (found := _nan_at(v, name, depth + 1)) is not None), None)
 
 
 def check_at_least(config: object, names: Iterable[str], low: float, label: str = "") -> None:

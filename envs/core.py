@@ -28,6 +28,7 @@ from gymnasium import spaces
 from gymnasium.vector import AutoresetMode, VectorEnv
 from gymnasium.vector.utils import batch_space
 
+from edusim.config import refuse_nan
 from edusim.envs.seeding import reset_keys
 
 __all__ = [
@@ -69,7 +70,7 @@ def build_config(config_class: type, kwargs: dict[str, Any], owner: str) -> Any:
             f"{owner} got an unknown argument {unknown[0]!r}; valid arguments: "
             + ", ".join(valid)
         )
-    return config_class(**kwargs)
+    return refuse_nan(config_class(**kwargs), owner)
 
 
 def take_row(value: Any, i: int = 0) -> Any:

@@ -21,6 +21,7 @@ environment is a batch of one and the vector environment a batch of N.
 from __future__ import annotations
 
 import itertools
+import math
 from dataclasses import dataclass
 from typing import Any
 
@@ -74,8 +75,8 @@ class TaskSpaceConfig:
             raise ValueError(
                 f"mastery_threshold must lie in (0, 1], got {self.mastery_threshold}"
             )
-        if self.noise < 0.0:
-            raise ValueError(f"noise must be >= 0, got {self.noise}")
+        if not 0.0 <= self.noise < math.inf:
+            raise ValueError(f"noise must be a finite number >= 0, got {self.noise}")
 
     @property
     def n_cells(self) -> int:

@@ -17,6 +17,7 @@ from its own stream, so a batch of N behaves like N batches of one (up to float 
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -62,6 +63,8 @@ class TorchTaskSpaceConfig(TaskSpaceConfig):
         super().__post_init__()
         if min(self.hidden, self.sgd_steps, self.batch_size, self.eval_points) < 1:
             raise ValueError("hidden, sgd_steps, batch_size and eval_points must be >= 1")
+        if not math.isfinite(self.frequency):
+            raise ValueError(f"frequency must be a finite number, got {self.frequency}")
 
     def target(self, x: np.ndarray) -> np.ndarray:
         """The function to learn, on points ``(..., n_dims)``."""

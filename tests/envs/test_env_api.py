@@ -7,6 +7,7 @@ is an id with registry kwargs; every registered id appears with its defaults.
 from __future__ import annotations
 
 import copy
+import dataclasses
 import pickle
 import warnings
 from typing import Any
@@ -214,3 +215,18 @@ def test_native_vector_env_equals_copies_of_the_single_env(env_id: str, kwargs: 
             for key, value in inf.items():  # the single env's info, one value per row
                 _assert_info_close(take_row(info[key], i), value, max(atol, 1e-12), key)
             pending[i] = te or tr
+
+
+@pytest.mark.parametrize("env_id", ENV_IDS)
+def test_a_nan_setting_is_refused_by_name(env_id: str) -> None:
+    """Issue 12.17: ``heterogeneity=nan`` made every reward NaN; TaskSpace's ``noise`` and
+    TaskSpaceTorch's ``frequency`` took NaN too. Every float setting of every env refuses it."""
+    config = _make(env_id).unwrapped.config
+    floats = [f.name for f in dataclasses.fields(config) if "float" in str(f.type)]
+    if not floats:
+        pytest.skip(f"{env_id} has no float setting")
+    for name in floats:
+        value = getattr(config, name)
+        nan = [float("nan"), *value[1:]] if isinstance(value, tuple) else float("nan")
+        with pytest.raises(ValueError, match=name):
+            gym.make(env_id, **{**QUICK[env_id], name: nan})
