@@ -40,6 +40,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -92,6 +93,8 @@ class Store:
     """
 
     def __init__(self, path: str | os.PathLike, memory_limit: str = "512MB") -> None:
+        if re.match(r"[A-Za-z][A-Za-z0-9+.-]*://", os.fspath(path)):
+            raise StoreError(f"{os.fspath(path)}: a URL; a store is a DuckDB file on this machine")
         self.path = Path(path)
         self.memory_limit = check_memory_limit(memory_limit)
 

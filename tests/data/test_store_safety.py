@@ -150,3 +150,12 @@ def test_negative_timestamps_are_refused(tmp_path, contents):
     mapping = {"user_id": "u", "item_id": "i", "correct": "c", "timestamp": "t"}
     with pytest.raises(DataError, match=r"log.csv, line 2, column 'timestamp': negative time"):
         Store(tmp_path / "db.duckdb").ingest([table], "csv", columns=mapping)
+
+
+@pytest.mark.parametrize("url", ["https://example.com/x.duckdb", "s3://bucket/x.duckdb"])
+def test_a_url_as_the_store_is_refused_not_made_a_folder(tmp_path, monkeypatch, url):
+    """`--db https://host/x.duckdb` made a local folder `https:/host/` and a store in it."""
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(StoreError, match="a URL; a store is a DuckDB file on this machine"):
+        Store(url)
+    assert not list(tmp_path.iterdir())
