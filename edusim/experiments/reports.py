@@ -65,18 +65,19 @@ def report_spec(value: Any, source: str = "spec") -> ReportSpec:
             or rejects; the message names ``source`` and the key.
     """
     from edusim.experiments.spec import SpecError
+    from edusim.experiments.spec_file import error_text, shown
 
     if not isinstance(value, Mapping) or not isinstance(value.get("kind"), str):
         raise SpecError(f"{source}: 'report' must be a table with a 'kind' "
-                        f"(one of: {', '.join(REPORTS.names())}), got {value!r}")
+                        f"(one of: {', '.join(REPORTS.names())}), got {shown(value)}")
     kind = value["kind"]
     try:
         report = REPORTS.load(kind)
     except UnknownNameError as exc:
-        raise SpecError(f"{source}: report.kind: {exc}") from None
+        raise SpecError(f"{source}: report.kind: {error_text(exc)}") from None
     options = {k: v for k, v in value.items() if k != "kind"}
     try:
         settings = config_from_kwargs(report.settings_class, options, f"report {kind!r}")
     except (TypeError, ValueError) as exc:
-        raise SpecError(f"{source}: report: {exc}") from None
+        raise SpecError(f"{source}: report: {error_text(exc)}") from None
     return ReportSpec(kind, settings)

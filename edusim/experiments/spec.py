@@ -32,6 +32,8 @@ Example spec (TOML)::
 
 Every condition must be distinct: two envs (or teachers) with the same title, titles that
 share a file name (``a/b`` and ``a_b``) and repeated seeds are rejected with the reason.
+Whatever the file holds, reading it either gives a spec or raises :class:`SpecError` naming
+the file and the field (:mod:`edusim.experiments.spec_file` reads and checks the document).
 """
 
 from __future__ import annotations
@@ -40,23 +42,29 @@ import hashlib
 import json
 import os
 import sys
+from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, ClassVar, TypeVar
 
 from edusim.experiments.reports import ReportSpec, report_spec
+from edusim.experiments.spec_file import check_document, read_document, shown
 
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - Python 3.10
-    import tomli as tomllib
-
-__all__ = ["EnvSpec", "ExperimentSpec", "Resources", "SpecError", "Job", "TeacherSpec",
-           "safe_name"]
+__all__ = ["EnvSpec", "ExperimentSpec", "MAX_TITLE_BYTES", "MAX_TRIALS", "Resources",
+           "SpecError", "Job", "TeacherSpec", "safe_name"]
 
 
 C = TypeVar("C", "EnvSpec", "TeacherSpec")
+
+#: The most trials (envs x teachers x seeds) in one grid: its job list is built in memory
+#: before any trial runs.
+MAX_TRIALS = 1_000_000
+#: The longest title's file name, in UTF-8 bytes: a job's file name holds an env title, a
+#: teacher title, a seed and a digest, and with its temporary suffix must stay under 255.
+MAX_TITLE_BYTES = 96
+#: Seeds are stored as 64-bit integers in the results tables.
+_MAX_SEED = 2**63 - 1
 
 
 class SpecError(ValueError):
@@ -176,45 +184,35 @@ class ExperimentSpec:
         def fail(message: str) -> SpecError:
             return SpecError(f"{source}: {message}")
 
+        check_document(data, source)
         unknown = set(data) - {"name", "envs", "teachers", "seeds", "episodes", "resources",
                                "report"}
         if unknown:
-            raise fail(f"unknown top-level field(s) {sorted(unknown)}")
+            raise fail(f"unknown top-level field(s) {shown(sorted(unknown))}")
         envs = _conditions(EnvSpec, data, fail)
         teachers = _conditions(TeacherSpec, data, fail)
         _distinct([e.title for e in envs], "envs", fail)
         _distinct([t.title for t in teachers], "teachers", fail)
         seeds = _seeds(data.get("seeds", 5), fail)
+        if len(envs) * len(teachers) * len(seeds) > MAX_TRIALS:
+            raise fail(f"{len(envs)} envs x {len(teachers)} teachers x {len(seeds)} seeds is "
+                       f"over {MAX_TRIALS:,} trials")
         episodes = data.get("episodes", 1)
         if not _is_int(episodes) or episodes < 1:
-            raise fail(f"'episodes' must be a positive integer, got {episodes!r}")
+            raise fail(f"'episodes' must be a positive integer, got {shown(episodes)}")
         name = data.get("name", Path(source).stem)
         if not isinstance(name, str):
-            raise fail(f"'name' must be a string, got {name!r}")
+            raise fail(f"'name' must be a string, got {shown(name)}")
+        _distinct_files(envs, teachers, seeds[0], episodes, fail)
         resources = _resources(data.get("resources", {}), fail)
         report = report_spec(data["report"], source) if "report" in data else None
         return cls(name, envs, teachers, seeds, episodes, resources, report)
 
     @classmethod
     def load(cls, path: str | os.PathLike) -> ExperimentSpec:
-        """Read a ``.toml`` or ``.json`` spec file."""
+        """Read a ``.toml`` or ``.json`` spec file; any bad file raises :class:`SpecError`."""
         path = Path(path)
-        try:
-            text = path.read_text(encoding="utf-8")
-        except FileNotFoundError:
-            raise SpecError(f"spec file not found: {path}") from None
-        try:
-            if path.suffix == ".toml":
-                data = tomllib.loads(text)
-            elif path.suffix == ".json":
-                data = json.loads(text)
-            else:
-                raise SpecError(f"{path}: spec files are .toml or .json")
-        except ValueError as exc:
-            if isinstance(exc, SpecError):
-                raise
-            raise SpecError(f"{path}: cannot parse ({exc})") from None
-        return cls.from_dict(data, str(path))
+        return cls.from_dict(read_document(path), str(path))
 
 
 def _is_int(value: Any) -> bool:
@@ -222,53 +220,78 @@ def _is_int(value: Any) -> bool:
 
 
 def _seeds(value: Any, fail) -> tuple[int, ...]:
-    if _is_int(value) and value >= 1:
+    if _is_int(value) and 1 <= value <= MAX_TRIALS:
         return tuple(range(value))
     if not isinstance(value, list) or not value or not all(_is_int(s) for s in value):
-        raise fail(f"'seeds' must be a positive integer or a non-empty list of integers, "
-                   f"got {value!r}")
+        raise fail(f"'seeds' must be a positive integer (at most {MAX_TRIALS:,}) or a non-empty "
+                   f"list of integers, got {shown(value)}")
     if min(value) < 0:
         raise fail(f"'seeds' must be >= 0, got {min(value)}")
-    twice = sorted({s for s in value if value.count(s) > 1})
+    if max(value) > _MAX_SEED:
+        raise fail(f"'seeds' must be < 2**63 (results store 64-bit integers), got "
+                   f"{shown(max(value))}")
+    twice = sorted(s for s, n in Counter(value).items() if n > 1)
     if twice:
-        raise fail(f"'seeds' lists {twice} more than once (each seed would run again and "
-                   "duplicate its rows)")
+        raise fail(f"'seeds' lists {shown(twice)} more than once (each seed would run again "
+                   "and duplicate its rows)")
     return tuple(value)
 
 
 def _distinct(titles: list[str], key: str, fail) -> None:
-    """Reject two conditions with one title, or two titles that share one file name."""
+    """Reject two conditions with one title, two titles that share one file name, and titles
+    that cannot name a file or head a table."""
     seen: dict[str, int] = {}
     for i, title in enumerate(titles):
         folder = safe_name(title)
         if folder in ("", ".", ".."):
-            raise fail(f"{key}[{i}]: label {title!r} cannot name a folder")
+            raise fail(f"{key}[{i}]: label {shown(title)} cannot name a folder")
+        if not title.isprintable():  # it heads tables and messages
+            raise fail(f"{key}[{i}]: title {shown(title)} must be printable text on one line")
+        if len(folder.encode()) > MAX_TITLE_BYTES:
+            raise fail(f"{key}[{i}]: title {shown(title)} is too long for a file name "
+                       f"({len(folder.encode())} bytes in UTF-8, at most {MAX_TITLE_BYTES}); "
+                       "give it a shorter 'label'")
         if folder in seen:
             j = seen[folder]
             same = titles[j] == title
-            why = f"both are {title!r}" if same else (
-                f"{titles[j]!r} and {title!r} share the file name {folder!r}")
+            why = f"both are {shown(title)}" if same else (
+                f"{shown(titles[j])} and {shown(title)} share the file name {shown(folder)}")
             raise fail(f"{key}[{j}] and {key}[{i}] would merge into one condition: {why}; "
                        "give each a distinct 'label'")
         seen[folder] = i
 
 
+def _distinct_files(envs, teachers, seed: int, episodes: int, fail) -> None:
+    """Reject two (env, teacher) pairs whose trials would write one file: ``e`` x ``t-1`` and
+    ``e-t`` x ``1`` of one configuration (the later one's rows would replace the other's)."""
+    seen: dict[str, str] = {}
+    for i, env in enumerate(envs):
+        for j, teacher in enumerate(teachers):
+            key, pair = Job(env, teacher, seed, episodes).key, f"envs[{i}] x teachers[{j}]"
+            if key in seen:
+                raise fail(f"{seen[key]} and {pair} would write one result file, "
+                           f"jobs/{key}.parquet; give one of them a distinct 'label'")
+            seen[key] = pair
+
+
 def _resources(value: Any, fail) -> Resources:
     if not isinstance(value, Mapping):
-        raise fail(f"'resources' must be a table, got {value!r}")
+        raise fail(f"'resources' must be a table, got {shown(value)}")
     extra = set(value) - {"num_cpus", "num_gpus"}
     if extra:
-        raise fail(f"resources has unknown field(s) {sorted(extra)}; use num_cpus, num_gpus")
+        raise fail(f"resources has unknown field(s) {shown(sorted(extra))}; use num_cpus, "
+                   "num_gpus")
     for key, amount in value.items():
-        if isinstance(amount, bool) or not isinstance(amount, int | float) or not amount >= 0:
-            raise fail(f"resources.{key} must be a number >= 0, got {amount!r}")
+        if (isinstance(amount, bool) or not isinstance(amount, int | float)
+                or not 0 <= amount <= sys.float_info.max):  # NaN and infinity fail too
+            raise fail(f"resources.{key} must be a number >= 0 and finite, got {shown(amount)}")
     return Resources(**{k: float(v) for k, v in value.items()})
 
 
 def _table(entry: Mapping, key: str, where: str, fail) -> dict[str, Any]:
     value = entry.get(key, {})
     if not isinstance(value, Mapping):
-        raise fail(f"{where}.{key} must be a table of keyword arguments, got {value!r}")
+        raise fail(f"{where}.{key} must be a table of keyword arguments, got {shown(value)}")
     return dict(value)
 
 
@@ -277,7 +300,7 @@ def _text(entry: Mapping, key: str, where: str, fail, required: bool = False) ->
     if value is None and not required:
         return None
     if not isinstance(value, str) or not value:
-        raise fail(f"{where}.{key} must be a non-empty string, got {value!r}")
+        raise fail(f"{where}.{key} must be a non-empty string, got {shown(value)}")
     return value
 
 
@@ -294,13 +317,13 @@ def _conditions(cls: type[C], data: Mapping, fail) -> tuple[C, ...]:
 
 
 def _condition(cls: type[C], entry: Any, index: int, fail) -> C:
-    if isinstance(entry, str):
-        return cls(entry)
     where, key = f"{cls._section}[{index}]", cls._key
+    if isinstance(entry, str):  # a bare name: checked as the table {key: name} is
+        entry = {key: entry}
     if not isinstance(entry, Mapping) or key not in entry:
         raise fail(f"{where} needs {'an' if key[0] in 'aeiou' else 'a'} '{key}'")
     extra = set(entry) - {key, cls._table, "label"}
     if extra:
-        raise fail(f"{where} has unknown field(s) {sorted(extra)}")
+        raise fail(f"{where} has unknown field(s) {shown(sorted(extra))}")
     return cls(_text(entry, key, where, fail, True), _table(entry, cls._table, where, fail),
                _text(entry, "label", where, fail))

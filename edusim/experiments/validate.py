@@ -30,6 +30,7 @@ from typing import Any
 import gymnasium as gym
 
 from edusim.experiments.spec import EnvSpec, ExperimentSpec, SpecError
+from edusim.experiments.spec_file import error_text, shown
 
 __all__ = ["check_spec"]
 
@@ -53,7 +54,7 @@ def check_spec(spec: ExperimentSpec, source: str = "spec") -> None:
         try:
             agents.teacher_class(teacher.name)
         except (KeyError, ValueError) as exc:
-            raise SpecError(f"{source}: teachers[{j}].name: {_text(exc)}") from None
+            raise SpecError(f"{source}: teachers[{j}].name: {error_text(exc)}") from None
     for i, env_spec in enumerate(spec.envs):
         env = _build_env(env_spec, f"{source}: envs[{i}]")
         try:
@@ -63,7 +64,7 @@ def check_spec(spec: ExperimentSpec, source: str = "spec") -> None:
                 except Exception as exc:
                     raise SpecError(
                         f"{source}: teachers[{j}] ({teacher.title}) cannot act in "
-                        f"envs[{i}] ({env_spec.title}): {_text(exc)}"
+                        f"envs[{i}] ({env_spec.title}): {error_text(exc)}"
                     ) from None
         finally:
             env.close()
@@ -71,20 +72,24 @@ def check_spec(spec: ExperimentSpec, source: str = "spec") -> None:
 
 def _build_env(env_spec: EnvSpec, where: str) -> gym.Env:
     module, _, env_id = env_spec.id.rpartition(":")
-    try:
-        if module:  # "package.module:Env-v0", as gymnasium.make takes it: import, then look up
+    if module:  # "package.module:Env-v0", as gymnasium.make takes it: import, then look up
+        try:
             importlib.import_module(module)
+        except Exception as exc:  # not found, a relative name ("..:X"), or the module raised
+            raise SpecError(f"{where}.id: cannot import {shown(module)}: "
+                            f"{error_text(exc)}") from None
+    try:
         registered = gym.spec(env_id)
-    except (gym.error.Error, ImportError) as exc:
-        raise SpecError(f"{where}.id: {_text(exc)}") from None
+    except gym.error.Error as exc:
+        raise SpecError(f"{where}.id: {error_text(exc)}") from None
     _check_keywords(registered, env_spec.kwargs, where)
     try:
         return gym.make(env_spec.id, **env_spec.kwargs)
     except TypeError as exc:  # a keyword the env (or its config dataclass) does not take
-        text = _text(exc).split(" was raised from the environment creator")[0]
+        text = error_text(exc).split(" was raised from the environment creator")[0]
         raise SpecError(f"{where}.kwargs: {text}") from None
     except Exception as exc:
-        raise SpecError(f"{where} ({env_spec.title}): cannot build it: {_text(exc)}") from None
+        raise SpecError(f"{where} ({env_spec.title}): cannot build it: {error_text(exc)}") from None
 
 
 def _check_keywords(registered: Any, kwargs: dict[str, Any], where: str) -> None:
@@ -100,12 +105,6 @@ def _check_keywords(registered: Any, kwargs: dict[str, Any], where: str) -> None
     accepted = {name for name, p in parameters.items() if p.kind is not p.VAR_POSITIONAL}
     unknown = sorted(set(kwargs) - accepted - _MAKE_KEYWORDS)
     if unknown:
-        words = ", ".join(repr(k) for k in unknown)
+        words = ", ".join(shown(k) for k in unknown[:8]) + (", ..." if len(unknown) > 8 else "")
         raise SpecError(f"{where}.kwargs: {registered.id} takes no keyword {words}; it takes: "
                         f"{', '.join(sorted(accepted))}")
-
-
-def _text(exc: BaseException) -> str:
-    """An exception as one line."""
-    text = str(exc.args[0]) if isinstance(exc, KeyError) and exc.args else str(exc)
-    return " ".join(text.split()) or type(exc).__name__
