@@ -33,7 +33,7 @@ class DataGenTeacher(Teacher):
         self.datagen = getattr(env.unwrapped, "datagen", None)
         if self.datagen is None:
             raise ValueError(f"{type(self).__name__} needs a DataGen environment "
-                             f"(edusim/DataGen*-v0), got {env.unwrapped!r}")
+                             f"(edusim/DataGen*-v0), got {type(env.unwrapped).__name__}")
         self.arms = list(self.datagen.arms)
 
     def act(self, obs: Any) -> np.ndarray:

@@ -185,7 +185,8 @@ class LLMTeacher(Teacher):
         elif isinstance(env.action_space, gym.spaces.Box):
             config = getattr(env.unwrapped, "config", None)
             if not hasattr(config, "cells_per_dim"):
-                raise TypeError(f"the llm teacher needs a task-space grid, got {env.unwrapped!r}")
+                raise TypeError("the llm teacher needs a task-space grid, got "
+                                f"{type(env.unwrapped).__name__}")
             self.grid = (config.cells_per_dim,) * config.n_dims
             self.box, self.view = TaskBox.of(env), None
         else:

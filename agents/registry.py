@@ -211,7 +211,8 @@ def make(name: str, env: gym.Env, seed: int | None = None, **config: Any) -> Tea
     except ConfigError as exc:
         raise ConfigError(f"bad configuration for teacher {name!r}: {exc}") from None
     except TypeError as exc:  # the env lacks what the teacher reads (its spaces, a curriculum)
-        raise ValueError(f"teacher {name!r} cannot act in {env.unwrapped!r}: {exc}") from None
+        where = env.spec.id if env.spec is not None else type(env.unwrapped).__name__
+        raise ValueError(f"teacher {name!r} cannot act in {where}: {exc}") from None
     teacher.name = name
     return teacher
 

@@ -90,7 +90,8 @@ class TutorView(TutorObs):
         config = getattr(base, "config", None)
         if not isinstance(curriculum, Curriculum) or config is None:
             raise TypeError(
-                f"this teacher needs a tutoring environment with a curriculum, got {base!r}"
+                "this teacher needs a tutoring environment with a curriculum, got "
+                f"{type(base).__name__}"
             )
         return cls(curriculum.n_skills, config.attempts_cap, config.observe_mastery, curriculum)
 

@@ -86,3 +86,12 @@ def test_compatible_lists_the_teachers_each_env_can_use() -> None:
     assert {"random", "alp-gmm", "covar-gmm", "riac"} <= set(box)
     assert "mastery-threshold" not in box
     assert "ppo" not in tutor  # needs a trained policy file to exist at all
+
+
+def test_a_teacher_on_the_wrong_env_names_the_env_id_not_an_object():
+    """The message held ``<...TaskSpaceEnv object at 0x7f...>``: different on every run."""
+    from agents.registry import make
+
+    with pytest.raises(ValueError, match="cannot act in edusim/TaskSpace-v0") as info:
+        make("mastery-threshold", gym.make("edusim/TaskSpace-v0"), seed=0)
+    assert " at 0x" not in str(info.value)
