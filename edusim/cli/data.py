@@ -79,15 +79,15 @@ def ingest(
                 progress=lambda done, total: bar.update(task, completed=done, total=total),
                 **options,
             )
-    console.print(f"{report.files_read} files read ({report.files_unchanged} unchanged, "
-                  f"{report.files_replaced} replaced), {report.rows_added} interactions added "
-                  f"to {db}")
+    console.print(f"{_count(report.files_read, 'file')} read ({report.files_unchanged} "
+                  f"unchanged, {report.files_replaced} replaced), "
+                  f"{_count(report.rows_added, 'interaction')} added to {db}")
     if report.issues:
         counts: dict[str, int] = {}
         for issue in report.issues:
             counts[issue.kind] = counts.get(issue.kind, 0) + 1
-        noun = "problem" if len(report.issues) == 1 else "problems"
-        console.print(f"[yellow]{len(report.issues)} {noun} skipped:[/yellow] {counts}")
+        console.print(f"[yellow]{_count(len(report.issues), 'problem')} skipped:[/yellow] "
+                      f"{counts}")
         for issue in report.issues[:10]:
             console.print(f"  {issue}", markup=False)
 
@@ -203,3 +203,8 @@ def synth(
 def register(app: typer.Typer) -> None:
     """Add the ``data`` sub-command group to ``app``."""
     app.add_typer(data_app, name="data")
+
+
+def _count(n: int, noun: str) -> str:
+    """``"1 file"``, ``"2 files"``."""
+    return f"{n:,} {noun}" if n == 1 else f"{n:,} {noun}s"
