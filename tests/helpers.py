@@ -1,4 +1,5 @@
-"""Small pieces several test folders share: a teacher-env loop and a one-thread torch block."""
+"""Small pieces several test folders share: a teacher-env loop, a one-thread torch block and
+the check that a command failed with one clear line."""
 
 from __future__ import annotations
 
@@ -37,3 +38,20 @@ def one_torch_thread() -> Iterator[None]:
         yield
     finally:
         torch.set_num_threads(before)
+
+
+def one_line_error(args: list[str], *expected: str) -> str:
+    """Run ``edusim ARGS``; check that it exits 1 with exactly one ``error: ...`` line (no
+    traceback, no crash) holding each of ``expected``; the line."""
+    from typer.testing import CliRunner
+
+    from edusim.cli import app
+
+    result = CliRunner().invoke(app, args)
+    lines = [line for line in result.output.splitlines() if line.strip()]
+    assert result.exit_code == 1, result.output
+    assert isinstance(result.exception, SystemExit), repr(result.exception)  # not a crash
+    assert len(lines) == 1 and lines[0].startswith("error: "), result.output
+    for text in expected:
+        assert text in lines[0], lines[0]
+    return lines[0]

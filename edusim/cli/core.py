@@ -8,6 +8,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from edusim.cli.errors import exit_on
 from edusim.cli.progress import progress_bar
 
 __all__ = ["register"]
@@ -38,9 +39,13 @@ def demo(
     Prints a table of learning gains with 95% confidence intervals and writes results.csv,
     results.md and PNG plots into OUT.
     """
+    import gymnasium as gym
+
     from edusim.experiments import evaluate, summarize, write_report
 
     console = Console()
+    with exit_on(gym.error.Error):
+        gym.spec(env_id)
     teachers = teachers or _baselines(env_id)
     n_seeds = 4 if quick else seeds
     with progress_bar(console) as progress:
@@ -49,13 +54,10 @@ def demo(
         def done(finished: int, total: int) -> None:
             progress.update(task, completed=finished, total=total)
 
-        try:
+        with exit_on(ValueError):
             results = evaluate(
                 env_id, teachers, n_seeds, episodes, workers=workers or None, on_job_done=done
             )
-        except ValueError as exc:
-            console.print(f"[red]error:[/red] {exc}")
-            raise typer.Exit(1) from None
     summary = summarize(results)
     table = Table(title=f"{env_id}: mean [95% CI] over {n_seeds} seeds")
     columns = {

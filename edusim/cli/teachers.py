@@ -8,6 +8,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from edusim.cli.errors import exit_on
 from edusim.cli.progress import progress_bar
 
 __all__ = ["register"]
@@ -47,19 +48,18 @@ def train_teacher(
 ) -> None:
     """Train an RL teacher and save it; play it later with agents.make("ppo", env, path=OUT)."""
     trainers = _trainers()
-    if teacher not in trainers:
-        console.print(f"[red]error:[/red] teacher {teacher!r} is not trainable; "
-                      f"trainable teachers: {sorted(trainers)}")
-        raise typer.Exit(1)
-    with console.status(f"training {teacher} on {env_id} for {steps} steps"):
-        try:
-            path = trainers[teacher](
-                env_id, steps, out, seed=seed, max_episode_steps=max_episode_steps or None,
-                n_envs=num_envs,
-            )
-        except (ValueError, TypeError, OSError) as exc:
-            console.print(f"[red]error:[/red] {exc}")
-            raise typer.Exit(1) from None
+    with exit_on(ValueError):
+        if teacher not in trainers:
+            raise ValueError(f"teacher {teacher!r} is not trainable; trainable teachers: "
+                             + ", ".join(sorted(trainers)))
+    import gymnasium as gym
+
+    with console.status(f"training {teacher} on {env_id} for {steps} steps"), \
+            exit_on(ValueError, TypeError, OSError, gym.error.Error):
+        path = trainers[teacher](
+            env_id, steps, out, seed=seed, max_episode_steps=max_episode_steps or None,
+            n_envs=num_envs,
+        )
     console.print(f"saved {teacher} teacher to [bold]{path}[/bold]")
 
 
@@ -102,14 +102,10 @@ def bench_teachers(
     maps = save_competence_maps({n: r.competence for n, r in first.items()},
                                 out / "competence_maps.png",
                                 title=f"TaskSpace-v0, seed 0, after {episodes} tasks")
-    with console.status("Tutor-v0"):
-        try:
-            tutor = compare_on_tutor(bench_teachers_for("edusim/Tutor-v0"),
-                                     range(seeds if not quick else 5),
-                                     tutor_episodes, ppo_path=ppo or None)
-        except (ValueError, FileNotFoundError) as exc:
-            console.print(f"[red]error:[/red] {exc}")
-            raise typer.Exit(1) from None
+    with console.status("Tutor-v0"), exit_on(ValueError, FileNotFoundError):
+        tutor = compare_on_tutor(bench_teachers_for("edusim/Tutor-v0"),
+                                 range(seeds if not quick else 5),
+                                 tutor_episodes, ppo_path=ppo or None)
     table = Table(title="Tutor-v0: learning gain, mean [95% CI]")
     for column in ("teacher", "learning gain", "post-test"):
         table.add_column(column)

@@ -9,24 +9,10 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from typer.testing import CliRunner
 
-from edusim.cli import app
+from tests.helpers import one_line_error
 
 from .data_helpers import KT1_HEADER, write
-
-runner = CliRunner()
-
-
-def _one_line_error(args: list[str], *expected: str) -> str:
-    result = runner.invoke(app, args)
-    lines = [line for line in result.output.splitlines() if line.strip()]
-    assert result.exit_code == 1, result.output
-    assert isinstance(result.exception, SystemExit), repr(result.exception)  # not a crash
-    assert len(lines) == 1 and lines[0].startswith("error: "), result.output
-    for text in expected:
-        assert text in lines[0], lines[0]
-    return lines[0]
 
 
 def _bad_db(tmp_path, kind: str):
@@ -48,15 +34,15 @@ def _bad_db(tmp_path, kind: str):
 def test_data_ingest_and_summary_on_a_db_that_is_not_a_store(tmp_path, contents, kind):
     db, expected = _bad_db(tmp_path, kind)
     data = write(tmp_path / "in" / "u1.csv", KT1_HEADER + "1000,1,q1,a,10\n")
-    _one_line_error(["data", "ingest", str(data), "--format", "ednet-kt1", "--contents",
+    one_line_error(["data", "ingest", str(data), "--format", "ednet-kt1", "--contents",
                      str(contents), "--db", str(db)], str(db), expected)
-    _one_line_error(["data", "summary", "--db", str(db)], str(db), expected)
+    one_line_error(["data", "summary", "--db", str(db)], str(db), expected)
 
 
 @pytest.mark.parametrize("kind", ["text", "foreign", "columns"])
 def test_kt_fit_on_a_db_that_is_not_a_store(tmp_path, kind):
     db, expected = _bad_db(tmp_path, kind)
-    _one_line_error(["kt", "fit", "--model", "bkt", "--train", str(db), "--out",
+    one_line_error(["kt", "fit", "--model", "bkt", "--train", str(db), "--out",
                      str(tmp_path / "run")], str(db), expected)
 
 
@@ -71,10 +57,10 @@ def test_a_db_another_program_holds_open(tmp_path, contents):
     try:
         assert holder.stdout.readline().strip() == "ready"
         data = write(tmp_path / "in" / "u1.csv", KT1_HEADER + "1000,1,q1,a,10\n")
-        _one_line_error(["data", "summary", "--db", str(db)], str(db),
+        one_line_error(["data", "summary", "--db", str(db)], str(db),
                         f"in use by another program ({Path(sys.executable).resolve().name}, "
                         f"process {holder.pid})")
-        _one_line_error(["data", "ingest", str(data), "--format", "ednet-kt1", "--contents",
+        one_line_error(["data", "ingest", str(data), "--format", "ednet-kt1", "--contents",
                          str(contents), "--db", str(db)], str(db), "in use by another")
     finally:
         holder.stdin.close()
@@ -87,5 +73,5 @@ def test_a_db_another_program_holds_open(tmp_path, contents):
 ])
 def test_kt_fit_bad_settings(tmp_path, option, value, expected):
     train = write(tmp_path / "seq.csv", "2\n1,2\n1,0\n")
-    _one_line_error(["kt", "fit", "--model", "bkt", "--train", str(train), "--format", "dkt",
+    one_line_error(["kt", "fit", "--model", "bkt", "--train", str(train), "--format", "dkt",
                      "--out", str(tmp_path / "run"), option, value], expected)

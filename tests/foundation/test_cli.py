@@ -4,6 +4,7 @@ import pandas as pd
 from typer.testing import CliRunner
 
 from edusim.cli import app
+from tests.helpers import one_line_error
 
 runner = CliRunner()
 
@@ -38,3 +39,14 @@ def test_envs_and_teachers_listings() -> None:
 def test_help_is_useful() -> None:
     result = runner.invoke(app, ["demo", "--help"])
     assert result.exit_code == 0 and "--quick" in result.output and "--out" in result.output
+
+
+def test_demo_and_train_teacher_name_a_bad_env_or_teacher_in_one_line(tmp_path) -> None:
+    """These printed errors to stdout through console markup; an unknown env id crashed."""
+    one_line_error(["demo", "--quick", "--env", "edusim/Nope-v0", "--out", str(tmp_path)],
+                   "Nope")
+    one_line_error(["train-teacher", "--teacher", "random", "--env", "edusim/Tutor-v0",
+                    "--steps", "8", "--out", str(tmp_path / "t.zip")],
+                   "teacher 'random' is not trainable; trainable teachers: ppo")
+    one_line_error(["train-teacher", "--teacher", "ppo", "--env", "edusim/Nope-v0",
+                    "--steps", "8", "--out", str(tmp_path / "t.zip")], "Nope")
