@@ -28,6 +28,7 @@ import numpy as np
 from gymnasium import spaces
 
 from edusim.agents.base import Teacher
+from edusim.atomic import make_folder
 
 __all__ = ["DEFAULTS", "PPOConfig", "PPOTeacher", "train_ppo"]
 
@@ -146,7 +147,7 @@ def train_ppo(
         model = PPO("MlpPolicy", env, seed=seed, **options)
         model.learn(total_timesteps=steps)
     env.close()
-    out.parent.mkdir(parents=True, exist_ok=True)
+    make_folder(out.parent)
     fd, tmp = tempfile.mkstemp(suffix=".zip", dir=out.parent)
     os.close(fd)
     try:

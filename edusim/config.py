@@ -21,6 +21,10 @@ Example:
 from __future__ import annotations
 
 import dataclasses
+import numbers
+import os
+import types
+import typing
 from collections.abc import Iterable, Mapping
 from typing import Any, TypeVar
 
@@ -78,7 +82,45 @@ def config_from_kwargs(config_class: type[C], kwargs: Mapping[str, Any], owner: 
     ]
     if required:
         raise ConfigError(f"{owner} needs the setting {required[0]!r}")
+    _check_plain_types(config_class, kwargs, owner)
     return refuse_nan(config_class(**kwargs), owner)
+
+
+#: What a setting annotated with a plain type accepts (an int where a float goes, a path
+#: where text goes, never a bool where a number goes).
+_ACCEPTS: dict[Any, tuple[type, ...]] = {
+    int: (numbers.Integral,), float: (numbers.Real,), str: (str, os.PathLike), bool: (bool,),
+}
+
+
+def _check_plain_types(config_class: type, kwargs: Mapping[str, Any], owner: str) -> None:
+    """Refuse a value whose type cannot be its setting's plain annotation (``int``,
+    ``float``, ``str``, ``bool``, or one of them ``| None``); other annotations are left to
+    the dataclass."""
+    try:
+        hints = typing.get_type_hints(config_class)
+    except Exception:  # annotations that do not resolve here: nothing to check against
+        return
+    for name, value in kwargs.items():
+        allowed = _plain(hints.get(name))
+        if allowed is None or (value is None and type(None) in allowed):
+            continue
+        kinds = tuple(k for t in allowed for k in _ACCEPTS.get(t, ()))
+        wrong = not isinstance(value, kinds) or (
+            isinstance(value, bool) and bool not in allowed)
+        if wrong:
+            names = " or ".join(t.__name__ for t in allowed if t is not type(None))
+            raise ConfigError(f"{owner}: setting {name!r} must be {names}, got "
+                              f"{type(value).__name__} {value!r:.60}")
+
+
+def _plain(hint: Any) -> tuple[type, ...] | None:
+    """The plain types of ``hint`` (``None`` for any other annotation)."""
+    members = typing.get_args(hint) if isinstance(hint, types.UnionType) or \
+        typing.get_origin(hint) is typing.Union else (hint,)
+    if members and all(m in _ACCEPTS or m is type(None) for m in members):
+        return tuple(members)
+    return None
 
 
 def refuse_nan(config: C, owner: str) -> C:

@@ -26,13 +26,13 @@ def _baselines(env_id: str) -> list[str]:
 def demo(
     out: Path = typer.Option(Path("runs/demo"), help="Folder for the report."),
     quick: bool = typer.Option(False, "--quick", help="A few seeds only (seconds)."),
-    seeds: int = typer.Option(20, help="Number of seeds (learner draws) per teacher."),
-    episodes: int = typer.Option(1, help="Episodes per seed."),
+    seeds: int = typer.Option(20, min=1, help="Number of seeds (learner draws) per teacher."),
+    episodes: int = typer.Option(1, min=1, help="Episodes per seed."),
     teachers: list[str] = typer.Option(
         None, "--teacher", "-t", help="Teachers (default: the baselines; see `edusim teachers`)."
     ),
     env_id: str = typer.Option("edusim/Tutor-v0", "--env", help="Environment id."),
-    workers: int = typer.Option(0, help="Worker processes (0: one per CPU)."),
+    workers: int = typer.Option(0, min=0, help="Worker processes (0: one per CPU)."),
 ) -> None:
     """Run the baseline teachers on the shipped fractions curriculum with BKT learners.
 

@@ -9,6 +9,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from edusim.atomic import write_text_atomic
 from edusim.cli.errors import exit_on
 from edusim.cli.progress import progress_bar
 
@@ -54,7 +55,7 @@ def ingest(
                                      help="CSV mapping CANONICAL=SOURCE (repeatable)."),
     skill_separator: str | None = typer.Option(None, help="CSV: separator inside skill field."),
     skill_names: Path | None = typer.Option(None, help="DKT: id<TAB>name skill file."),
-    batch_mb: int = typer.Option(16, help="Megabytes of input per batch (bounds memory)."),
+    batch_mb: int = typer.Option(16, min=1, help="Megabytes of input per batch (bounds memory)."),
     check_content: bool = typer.Option(
         False, help="Hash every file, even those whose size and time match the store's record."),
 ) -> None:
@@ -134,15 +135,13 @@ def split(
     out: Path = typer.Option(..., "--out", help="Folder for train/valid/test Parquet files."),
     fractions: str = typer.Option("0.8,0.1,0.1", help="Shares of learners per part."),
     names: str = typer.Option("train,valid,test", help="Part names."),
-    seed: int = typer.Option(0, help="Shuffle seed."),
+    seed: int = typer.Option(0, min=0, help="Shuffle seed."),
 ) -> None:
     """Split the interactions by learner (seeded) into Parquet files."""
     from edusim.data.export import write_split
 
     with exit_on(*_ERRORS):
-        shares = [float(x) for x in fractions.split(",")]
-        labels = [x.strip() for x in names.split(",")]
-        written = write_split(db, out, dict(zip(labels, shares, strict=True)), seed)
+        written = write_split(db, out, _parts(fractions, names), seed)
     for name, (path, rows) in written.items():
         console.print(f"{name}: {rows:,} interactions -> {path}")
 
@@ -165,8 +164,8 @@ def export(
 def prerequisites(
     db: Path = typer.Option(..., "--db", help="DuckDB store."),
     out: Path = typer.Option(..., "--out", help="JSON file for the SkillGraph."),
-    max_skills: int = typer.Option(30, help="Most practised skills considered."),
-    min_learners: int = typer.Option(10, help="Learners needed per skill pair."),
+    max_skills: int = typer.Option(30, min=1, help="Most practised skills considered."),
+    min_learners: int = typer.Option(10, min=1, help="Learners needed per skill pair."),
     threshold: float = typer.Option(0.7, help="Share mastering A first for an edge A -> B."),
 ) -> None:
     """Estimate a prerequisite graph from the data and save it as a SkillGraph JSON."""
@@ -174,17 +173,16 @@ def prerequisites(
 
     with exit_on(*_ERRORS):
         _, graph = analysis.prerequisite_graph(Store(db), max_skills, min_learners, threshold)
-        out.parent.mkdir(parents=True, exist_ok=True)
-        out.write_text(json.dumps(graph.to_dict(), indent=1))
+        write_text_atomic(out, json.dumps(graph.to_dict(), indent=1))
     console.print(f"{graph} -> {out}")
 
 
 @data_app.command()
 def synth(
     out: Path = typer.Option(..., "--out", help="Folder for KT1/ (or KT2/) and contents/."),
-    learners: int = typer.Option(100, help="Number of learner files."),
-    mean_steps: int = typer.Option(50, help="Mean answers per learner."),
-    seed: int = typer.Option(0, help="Seed."),
+    learners: int = typer.Option(100, min=1, help="Number of learner files."),
+    mean_steps: int = typer.Option(50, min=1, help="Mean answers per learner."),
+    seed: int = typer.Option(0, min=0, help="Seed."),
     model: str = typer.Option("bkt", help="Learner model (edusim.learners.make)."),
     level: str = typer.Option("kt1", help="kt1 or kt2."),
     overwrite: bool = typer.Option(False, help="Replace existing folders."),
@@ -208,3 +206,21 @@ def register(app: typer.Typer) -> None:
 def _count(n: int, noun: str) -> str:
     """``"1 file"``, ``"2 files"``."""
     return f"{n:,} {noun}" if n == 1 else f"{n:,} {noun}s"
+
+
+def _parts(fractions: str, names: str) -> dict[str, float]:
+    """``--names`` paired with ``--fractions``; a clear error for any mismatch."""
+    labels = [x.strip() for x in names.split(",")]
+    shares = []
+    for text in fractions.split(","):
+        try:
+            shares.append(float(text))
+        except ValueError:
+            raise ValueError(f"--fractions: {text.strip()!r} is not a number") from None
+    if len(labels) != len(shares):
+        raise ValueError(f"--fractions gives {len(shares)} shares but --names names "
+                         f"{len(labels)} parts ({', '.join(labels)})")
+    repeated = sorted({n for n in labels if labels.count(n) > 1})
+    if repeated:
+        raise ValueError(f"--names repeats {repeated[0]!r}")
+    return dict(zip(labels, shares, strict=True))

@@ -12,6 +12,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from edusim.atomic import make_folder
 from edusim.cli.errors import exit_on
 
 __all__ = ["register", "kt_app"]
@@ -50,7 +51,11 @@ def _parse_params(pairs: list[str]) -> dict:
         key, sep, value = pair.partition("=")
         if not sep or not key:
             raise ValueError(f"--param takes KEY=VALUE (e.g. hidden=50), got {pair!r}")
-        params[key.strip()] = json.loads(value) if value.strip() else value
+        try:
+            params[key.strip()] = json.loads(value) if value.strip() else value
+        except json.JSONDecodeError:
+            raise ValueError(f"--param {key.strip()}: {value!r} is not a value (a number, true, "
+                             "false, or text in double quotes)") from None
     return params
 
 
@@ -125,15 +130,15 @@ def fit_command(
     level: str = typer.Option("skill", help="Tokens: skill or question."),
     param: list[str] = typer.Option([], "--param", "-p",
                                     help="Neural model setting KEY=VALUE (repeatable)."),
-    restarts: int = typer.Option(1, help="BKT: random restarts."),
+    restarts: int = typer.Option(1, min=1, help="BKT: random restarts."),
     forgetting: bool = typer.Option(False, help="BKT: fit a forget probability."),
-    epochs: int = typer.Option(10, help="Neural: maximum epochs."),
+    epochs: int = typer.Option(10, min=1, help="Neural: maximum epochs."),
     window: int | None = _WINDOW,
     stride: int | None = _STRIDE,
-    batch_size: int = typer.Option(64, help="Neural: windows per batch."),
+    batch_size: int = typer.Option(64, min=1, help="Neural: windows per batch."),
     lr: float = typer.Option(1e-3, help="Neural: learning rate."),
-    patience: int = typer.Option(3, help="Neural: early-stopping patience (epochs)."),
-    seed: int = typer.Option(0, help="Seed of every random draw."),
+    patience: int = typer.Option(3, min=1, help="Neural: early-stopping patience (epochs)."),
+    seed: int = typer.Option(0, min=0, help="Seed of every random draw."),
     device: str = typer.Option("auto", help="auto, cpu or cuda."),
     resume: bool = typer.Option(False, help="Neural: continue from OUT/checkpoint.pt."),
     threads: int | None = typer.Option(None, help="Torch CPU threads."),
@@ -166,7 +171,7 @@ def fit_command(
                          callback=_progress_callback(progress))
             seconds = time.perf_counter() - start
         metrics = evaluate_model(fitted, test_frame, device=device)
-        out.mkdir(parents=True, exist_ok=True)
+        make_folder(out)
         save_model(fitted, out / "model.pt")
         report = {
             "model": model, "level": spec.level.value, **metrics.to_dict("test_"),
@@ -216,14 +221,14 @@ def eval_command(
 def cv_command(
     model: str = typer.Option(..., "--model", "-m", help="bkt, dkt or sakt."),
     data: Path = typer.Option(..., help="Interactions: a file or a DuckDB store."),
-    folds: int = typer.Option(5, help="Number of folds (split by learner)."),
+    folds: int = typer.Option(5, min=2, help="Number of folds (split by learner)."),
     format: str | None = typer.Option(None, "--format", "-f", help="Format of the file."),
     level: str = typer.Option("skill", help="Tokens: skill or question."),
     param: list[str] = typer.Option([], "--param", "-p", help="Neural setting KEY=VALUE."),
-    epochs: int = typer.Option(10, help="Neural: maximum epochs."),
+    epochs: int = typer.Option(10, min=1, help="Neural: maximum epochs."),
     window: int | None = _WINDOW,
     stride: int | None = _STRIDE,
-    seed: int = typer.Option(0, help="Seed of the folds and the fits."),
+    seed: int = typer.Option(0, min=0, help="Seed of the folds and the fits."),
     device: str = typer.Option("auto", help="auto, cpu or cuda."),
     out: Path | None = typer.Option(None, help="Write the per-fold table to this CSV."),
 ) -> None:

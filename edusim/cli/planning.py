@@ -12,6 +12,7 @@ from rich.console import Console
 from rich.markdown import Markdown
 from rich.table import Table
 
+from edusim.atomic import make_folder
 from edusim.cli.errors import exit_on
 
 __all__ = ["register"]
@@ -24,7 +25,7 @@ SHOWN_CHARS = 20000
 
 def _write(path: Path, text: str) -> None:
     """Write ``text`` to ``path`` atomically."""
-    path.parent.mkdir(parents=True, exist_ok=True)
+    make_folder(path.parent)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
@@ -72,7 +73,7 @@ def plan(
     duration: float = typer.Option(45.0, "--duration", min=5, help="Lesson minutes."),
     curriculum: str = typer.Option("fractions", "--curriculum", help="Built-in name or JSON."),
     learners: int = typer.Option(30, "--learners", min=1, help="Simulated cohort size."),
-    seed: int = typer.Option(0, "--seed", help="Seed of the simulated cohort and class."),
+    seed: int = typer.Option(0, "--seed", min=0, help="Seed of the simulated cohort and class."),
 ) -> None:
     """Plan a lesson, revise it ROUNDS times, print the best plan and the scores per round.
 

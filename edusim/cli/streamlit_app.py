@@ -48,7 +48,7 @@ def streamlit_command(script: Path, host: str, port: int) -> list[str]:
 
 
 def app(
-    port: int = typer.Option(8501, help="Port to serve on."),
+    port: int = typer.Option(8501, min=1, max=65535, help="Port to serve on."),
     host: str = typer.Option(
         "127.0.0.1", help="Address to listen on (127.0.0.1: only this computer can connect)."
     ),

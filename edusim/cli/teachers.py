@@ -8,6 +8,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from edusim.atomic import make_folder
 from edusim.cli.errors import exit_on
 from edusim.cli.progress import progress_bar
 
@@ -36,14 +37,14 @@ def _trainers() -> dict:
 def train_teacher(
     env_id: str = typer.Option(..., "--env", help="Environment id, e.g. edusim/Tutor-v0."),
     teacher: str = typer.Option("ppo", help="Trainable teacher (ppo)."),
-    steps: int = typer.Option(..., help="Environment steps of training."),
+    steps: int = typer.Option(..., min=1, help="Environment steps of training."),
     out: Path = typer.Option(..., help="Where to save the trained teacher (.zip)."),
-    seed: int = typer.Option(0, help="Seed of the training run."),
+    seed: int = typer.Option(0, min=0, help="Seed of the training run."),
     max_episode_steps: int = typer.Option(
-        0, help="Override the env's episode length (0 keeps the registry's)."
+        0, min=0, help="Override the env's episode length (0 keeps the registry's)."
     ),
     num_envs: int = typer.Option(
-        8, "--num-envs", help="Learners stepped together (one batched call for native envs)."
+        8, "--num-envs", min=1, help="Learners stepped together (one batched call for native envs)."
     ),
 ) -> None:
     """Train an RL teacher and save it; play it later with agents.make("ppo", env, path=OUT)."""
@@ -70,9 +71,9 @@ def _ci(mean: float, low: float, high: float, digits: int) -> str:
 def bench_teachers(
     out: Path = typer.Option(Path("runs/bench_teachers"), help="Folder for tables and maps."),
     quick: bool = typer.Option(False, "--quick", help="Short runs (about a minute)."),
-    episodes: int = typer.Option(20_000, help="Tasks per TaskSpace-v0 run."),
-    seeds: int = typer.Option(5, help="Seeds per teacher."),
-    tutor_episodes: int = typer.Option(3, help="Consecutive Tutor-v0 learners per seed."),
+    episodes: int = typer.Option(20_000, min=1, help="Tasks per TaskSpace-v0 run."),
+    seeds: int = typer.Option(5, min=1, help="Seeds per teacher."),
+    tutor_episodes: int = typer.Option(3, min=1, help="Consecutive Tutor-v0 learners per seed."),
     ppo: str = typer.Option("", help="A trained PPO teacher (.zip) to add to Tutor-v0."),
 ) -> None:
     """The teacher table on TaskSpace-v0 (mastered cells) and on Tutor-v0 (learning gain)."""
@@ -81,7 +82,7 @@ def bench_teachers(
 
     if quick:
         episodes, seeds = min(episodes, 3000), min(seeds, 2)
-    out.mkdir(parents=True, exist_ok=True)
+    make_folder(out)
     runs = []
     with progress_bar(console) as progress:
         jobs = [(t, s) for t in bench_teachers_for("edusim/TaskSpace-v0") for s in range(seeds)]

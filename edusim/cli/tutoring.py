@@ -168,7 +168,7 @@ def tutor(
     index: int = typer.Option(0, "--index", min=0, help="Which problem of the file."),
     tutor_name: str = typer.Option("offline", "--tutor", help=TUTOR_HELP),
     human: bool = typer.Option(False, "--human", help="You answer as the student."),
-    seed: int = typer.Option(0, "--seed", help="Seed of the tutor and simulated student."),
+    seed: int = typer.Option(0, "--seed", min=0, help="Seed of the tutor and simulated student."),
     max_turns: int = typer.Option(10, "--max-turns", min=1, help="Student turns at most."),
     student_preset: str = typer.Option("typical", "--student", help="Simulated-student preset."),
 ) -> None:

@@ -33,6 +33,7 @@ from pathlib import Path
 
 import duckdb
 
+from edusim.atomic import make_folder
 from edusim.data.bounds import clip
 
 __all__ = ["StoreError", "open_duckdb", "check_memory_limit", "exclusive", "atomic_copy"]
@@ -120,7 +121,7 @@ def exclusive(path: Path) -> Iterator[None]:
         StoreError: When ``path`` is a folder.
     """
     _refuse_folder(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
+    make_folder(path.parent)
     with open(path.with_name(f".{path.name}.lock"), "a+b") as handle:
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -144,7 +145,7 @@ def atomic_copy(path: Path) -> Iterator[Path]:
 
     Call it under :func:`exclusive` (which removes the copies a killed ingest left).
     """
-    path.parent.mkdir(parents=True, exist_ok=True)
+    make_folder(path.parent)
     fd, tmp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}-", suffix=".tmp")
     os.close(fd)
     tmp = Path(tmp_name)

@@ -21,7 +21,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from edusim.atomic import atomic_path
+from edusim.atomic import atomic_path, make_folder
 from edusim.data.schema import CANONICAL_COLUMNS
 from edusim.data.split import assign_learners
 from edusim.data.store import Store
@@ -42,10 +42,17 @@ def write_split(
 
     Returns:
         ``{part: (path, interactions)}``.
+
+    Raises:
+        ValueError: For a part name that cannot name a file in ``out_dir`` (empty, ``..``,
+            or holding a path separator), or fractions :func:`assign_learners` refuses.
     """
-    out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
     names = list(parts)
+    for name in names:
+        if not name or name in {".", ".."} or any(c in name for c in "/\\\0"):
+            raise ValueError(f"part name {name!r} cannot name a file in {out_dir}")
+    out = Path(out_dir)
+    make_folder(out)
     written: dict[str, tuple[Path, int]] = {}
     with Store(db_path).connect() as con:
         users = np.array(

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from edusim.atomic import write_text_atomic
+from edusim.atomic import make_folder, write_text_atomic
 from edusim.data import analysis, plots
 
 __all__ = ["ReportFormat", "Section", "write_report", "build_sections"]
@@ -99,7 +99,7 @@ def write_report(
     """
     fmt = ReportFormat(fmt)
     out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
+    make_folder(out)
     sections = build_sections(source, out)
     if fmt is ReportFormat.MARKDOWN:
         text = _markdown(title, sections, max_rows)

@@ -49,7 +49,7 @@ from typing import Any
 import duckdb
 import pandas as pd
 
-from edusim.atomic import atomic_path
+from edusim.atomic import atomic_path, make_folder
 from edusim.data.dbfile import StoreError, atomic_copy, check_memory_limit, exclusive, open_duckdb
 from edusim.data.ingest import FileRecord, batches, run_ingest
 from edusim.data.loaders import make_loader
@@ -205,7 +205,7 @@ class Store:
     def export_parquet(self, out_dir: str | os.PathLike) -> list[Path]:
         """Write each table to ``out_dir/<table>.parquet`` (atomically) and return the paths."""
         out = Path(out_dir)
-        out.mkdir(parents=True, exist_ok=True)
+        make_folder(out)
         written = []
         with self.connect() as con:
             for table in TABLES:

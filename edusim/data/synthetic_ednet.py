@@ -27,6 +27,7 @@ from pathlib import Path
 import numpy as np
 
 from edusim import learners
+from edusim.atomic import make_folder
 from edusim.curriculum import Curriculum, load_builtin
 
 __all__ = ["EdNetLevel", "SynthConfig", "SynthResult", "write_synthetic", "simulate_log"]
@@ -127,7 +128,7 @@ def write_synthetic(
     curriculum = curriculum if curriculum is not None else load_builtin("fractions")
     rng = np.random.default_rng(config.seed)
     out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
+    make_folder(out)
     folder = out / config.level.value.upper()
     contents = out / "contents"
     for target in (folder, contents):

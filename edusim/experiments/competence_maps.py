@@ -17,6 +17,8 @@ from pathlib import Path
 
 import numpy as np
 
+from edusim.atomic import make_folder
+
 __all__ = ["save_competence_maps"]
 
 
@@ -71,7 +73,7 @@ def save_competence_maps(
     if title:
         fig.suptitle(title, fontsize=10)
     fig.tight_layout()
-    path.parent.mkdir(parents=True, exist_ok=True)
+    make_folder(path.parent)
     fd, tmp = tempfile.mkstemp(suffix=".png", dir=path.parent)
     os.close(fd)
     try:

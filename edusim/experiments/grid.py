@@ -22,7 +22,7 @@ from typing import Any
 
 import pandas as pd
 
-from edusim.atomic import atomic_path, write_text_atomic
+from edusim.atomic import atomic_path, make_folder, write_text_atomic
 from edusim.experiments.backends import InProcess, LocalPool, Outcome, RayRunner, Runner
 from edusim.experiments.reaper import start_reaper
 from edusim.experiments.report import write_report
@@ -199,7 +199,7 @@ def run_grid(
         raise GridError(f"{out} already holds results of {len(finished)} jobs; "
                         "pass --resume to continue, or choose another folder")
     todo = [job for job in jobs if job.key not in finished]
-    job_dir.mkdir(parents=True, exist_ok=True)
+    make_folder(job_dir)
     done = len(jobs) - len(todo)
     if on_job_done:
         on_job_done(done, len(jobs))

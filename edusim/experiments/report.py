@@ -9,7 +9,7 @@ from pathlib import Path
 import pandas as pd
 from matplotlib.figure import Figure
 
-from edusim.atomic import atomic_path, write_bytes_atomic, write_text_atomic
+from edusim.atomic import atomic_path, make_folder, write_bytes_atomic, write_text_atomic
 from edusim.experiments.plots import gain_figure, mastery_figure
 from edusim.experiments.summary import summarize
 
@@ -76,7 +76,7 @@ def write_report(
     """Write ``results.csv``, ``results.parquet``, ``summary.csv``, ``results.md``,
     ``mastery.png`` and ``learning_gain.png`` into ``out``; returns their paths by name."""
     out = Path(out)
-    out.mkdir(parents=True, exist_ok=True)
+    make_folder(out)
     summary = summarize(results)
     paths = {
         "results.csv": out / "results.csv",

@@ -33,7 +33,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
-from edusim.atomic import write_text_atomic
+from edusim.atomic import make_folder, write_text_atomic
 from edusim.experiments.report import ci_cell, save_figure
 from edusim.experiments.summary import METRICS, summarize
 
@@ -196,7 +196,7 @@ class RobustMatrixReport:
             ['matrix.csv', 'matrix.md', 'matrix.png']
         """
         out = Path(out)
-        out.mkdir(parents=True, exist_ok=True)
+        make_folder(out)
         matrix = robust_matrix(results, settings.metric, settings.higher_is_better)
         table = matrix_markdown(matrix, settings.metric)
         direction = "highest" if settings.higher_is_better else "lowest"

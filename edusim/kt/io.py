@@ -19,6 +19,8 @@ from typing import Any
 
 import torch
 
+from edusim.atomic import make_folder
+
 __all__ = ["atomic_save", "atomic_write_text", "write_json", "json_safe", "load_file",
            "ModelFileError"]
 
@@ -60,7 +62,7 @@ def atomic_save(obj: Any, path: str | os.PathLike) -> None:
 
 
 def _atomic(write, path: Path) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
+    make_folder(path.parent)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as handle:

@@ -25,6 +25,7 @@ import os
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from edusim.config import config_from_kwargs
 from edusim.registry import Entry, Registry
 
 if TYPE_CHECKING:
@@ -84,7 +85,7 @@ def build_model(name: str, vocab_size: int, window: int, config: Any = None) -> 
     if config is None:
         config = config_class()
     elif isinstance(config, dict):
-        config = config_class(**config)
+        config = config_from_kwargs(config_class, config, f"KT model {name!r}")
     if not isinstance(config, config_class):
         raise TypeError(f"{name} needs a {config_class.__name__}, got {type(config).__name__}")
     return cls(vocab_size, window, config)
