@@ -102,7 +102,8 @@ def test_no_flag_when_every_simulator_agrees():
     ("robust-matrix", r"'report' must be a table with a 'kind'"),
     ({"kind": "robust-matrix", "metrc": "x"}, r"report 'robust-matrix' has no setting 'metrc'"),
     ({"kind": "robust-matrix", "metric": "return"}, r"metric must be one of learning_gain"),
-    ({"kind": "robust-matrix", "higher_is_better": "yes"}, r"higher_is_better must be true"),
+    ({"kind": "robust-matrix", "higher_is_better": "yes"},
+     r"setting 'higher_is_better' must be bool, got str 'yes'"),
 ])
 def test_bad_report_tables_are_rejected_with_their_key(report, reason):
     with pytest.raises(SpecError, match=f"grid.toml: .*{reason}"):
