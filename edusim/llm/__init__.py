@@ -4,7 +4,7 @@ Everything in edusim that needs language goes through this package.
 
 **Backends** (:class:`ChatBackend`): ``chat(messages, *, temperature, max_tokens) -> str``,
 ``stream(messages, ...) -> Iterator[str]``, ``describe() -> str`` (who answers, for display),
-``answer(task) -> Answer``, and the flag ``offline``.
+``answer(task) -> Answer``, ``mask(text) -> str`` (its secrets masked), and the flag ``offline``.
 
 * :class:`OpenAIBackend`: the official ``openai`` client against any compatible server, with a
   30 s timeout and 1 retry by default. Every failure is an :class:`LLMError` whose ``kind``
@@ -27,7 +27,8 @@ never branch on the backend type.
 **Parsing**: :func:`parse_structured` (JSON in prose or code fences, lenient JSON,
 ``key: value`` lines; keys matched case-insensitively; values coerced to the annotations) and
 :func:`complete_structured` (chat + parse + one repair round) raise
-:class:`StructuredOutputError` (an :class:`LLMError` of kind ``parse``) when nothing fits.
+:class:`StructuredOutputError` (an :class:`LLMError` of kind ``parse``) when nothing fits, or
+when the parsed value would spell out a piece of the backend's key (``backend.mask``).
 
 **Configuration**: :class:`LLMSettings`, :func:`settings_from_env` (``EDUSIM_LLM_BACKEND``,
 ``OPENAI_BASE_URL``, ``OPENAI_API_KEY``, ``EDUSIM_LLM_MODEL``, ``EDUSIM_LLM_TIMEOUT``,
@@ -37,7 +38,7 @@ offline seed from the caller (teachers and envs use it).
 
 **Testing**: :mod:`edusim.llm.testing` has :class:`~edusim.llm.testing.StubChatServer`, a real
 HTTP server on 127.0.0.1 that speaks ``/v1/chat/completions`` (plain and streaming) and can
-misbehave on purpose.
+misbehave on purpose, or send any :class:`~edusim.llm.testing.RawReply` byte for byte.
 
 Example:
     >>> backend = make_backend(LLMSettings())

@@ -16,6 +16,8 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Generic, Literal, TypeVar
 
+from edusim.llm.guard import parse_reply
+
 if TYPE_CHECKING:
     from edusim.llm.task import StructuredTask
 
@@ -128,7 +130,17 @@ class ChatBackend(ABC):
     def describe(self) -> str:
         """Who answers, for display (never contains a secret)."""
 
+    def mask(self, text: str) -> str:
+        """``text`` with anything secret to this backend masked; here, ``text`` itself."""
+        return text
+
     def answer(self, task: StructuredTask[T]) -> Answer[T]:
-        """Answer ``task`` by prompting the model and parsing its reply."""
+        """Answer ``task`` by prompting the model and parsing its reply.
+
+        Raises:
+            StructuredOutputError: When the reply does not parse, or its value would show a
+                piece of the backend's secret (see :func:`~edusim.llm.guard.parse_reply`).
+        """
         text = self.chat(task.messages(), temperature=task.temperature, max_tokens=task.max_tokens)
-        return Answer(task.parse(text), self.describe(), text)
+        value = parse_reply(self, text, task.parse, task.output_type.__name__)
+        return Answer(value, self.describe(), text)

@@ -83,6 +83,10 @@ class OpenAIBackend(ChatBackend):
         """``"OpenAI-compatible at <base_url>, model <model>"``."""
         return f"OpenAI-compatible at {self.base_url}, model {self.model}"
 
+    def mask(self, text: str) -> str:
+        """``text`` with every run of 6+ characters of the API key masked as ``***``."""
+        return redact(text, self._key)
+
     def _chat(
         self, messages: Sequence[Message], temperature: float, max_tokens: int | None
     ) -> str:
@@ -106,11 +110,13 @@ class OpenAIBackend(ChatBackend):
             error = self._timed_out()
         except openai.OpenAIError as exc:
             error = self._translate(exc)
-        except ValueError as exc:  # a body that is not JSON
+        except (ValueError, RecursionError) as exc:  # not JSON (or UTF-8), or nested too deep
             error = self._malformed(f"the body does not parse ({self._clean(exc)})", None)
+        except Exception as exc:  # whatever else the client's reading of a reply can raise
+            error = self._malformed(f"the reply cannot be read ({self._clean(exc)})", None)
         if error is not None:
             raise error  # raised here, outside the handler: no chained server text
-        return redact(content, self._key)
+        return self.mask(content)
 
     def _stream(
         self, messages: Sequence[Message], temperature: float, max_tokens: int | None
@@ -134,13 +140,15 @@ class OpenAIBackend(ChatBackend):
             )
             for chunk in chunks:
                 for choice in _choices(chunk) or ():
-                    piece = getattr(choice.delta, "content", None) if choice.delta else None
+                    piece, done = self._delta(choice)
                     if piece:
                         pieces += 1
                         shown = masker.feed(piece)
                         if shown:
                             yield shown
-                    finished = finished or bool(choice.finish_reason)
+                    finished = finished or done
+        except LLMError as exc:
+            error = exc
         except DeadlineExceeded:
             error = self._timed_out()
         except openai.OpenAIError as exc:
@@ -178,6 +186,13 @@ class OpenAIBackend(ChatBackend):
             raise self._malformed("the first choice has no text content", response)
         return content
 
+    def _delta(self, choice: Any) -> tuple[str, bool]:
+        """A streamed choice's text (``""`` if none) and whether it ends the reply."""
+        piece = getattr(getattr(choice, "delta", None), "content", None)
+        if piece is not None and not isinstance(piece, str):
+            raise self._malformed(f"a streamed piece is {type(piece).__name__}, not text", None)
+        return piece or "", bool(getattr(choice, "finish_reason", None))
+
     def _timed_out(self) -> LLMError:
         # The request's thread may still be reading: close its connections so it ends, and
         # give later requests a fresh client.
@@ -199,7 +214,7 @@ class OpenAIBackend(ChatBackend):
 
     def _clean(self, exc: BaseException | str) -> str:
         text = exc if isinstance(exc, str) else f"{type(exc).__name__}: {exc}"
-        return redact(text, self._key)[:500]
+        return self.mask(text)[:500]
 
     def _broke_off(self, exc: BaseException, pieces: int) -> LLMError:
         return LLMError(

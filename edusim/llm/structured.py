@@ -4,7 +4,11 @@ Models wrap JSON in prose or code fences, drift in key case, write ``"3"`` for `
 in ``key: value`` lines. :func:`parse_structured` accepts all of that for a dataclass or a
 pydantic model and raises :class:`~edusim.llm.StructuredOutputError` naming the missing or bad
 field when nothing fits; :func:`complete_structured` asks a backend and parses, with one repair
-round.
+round (through :func:`~edusim.llm.guard.parse_reply`, which keeps the backend's secret out).
+
+Whatever the text (megabytes of it, nested a hundred thousand deep, numbers too long or too
+large to read), parsing takes time linear in its length and either returns the type or raises
+:class:`~edusim.llm.StructuredOutputError`.
 """
 
 from __future__ import annotations
@@ -12,6 +16,7 @@ from __future__ import annotations
 import ast
 import dataclasses
 import json
+import math
 import re
 import types
 import typing
@@ -21,13 +26,16 @@ from typing import Any, TypeVar
 
 from edusim.llm.base import ChatBackend, Message, assistant, user
 from edusim.llm.errors import StructuredOutputError
+from edusim.llm.guard import parse_reply
 
 __all__ = ["parse_structured", "complete_structured", "coerce", "schema_hint"]
 
 T = TypeVar("T")
 
-_FENCE = re.compile(r"```[a-zA-Z0-9_-]*\s*\n?(.*?)```", re.DOTALL)
-_KV_LINE = re.compile(r"^\s*[-*>]?\s*[\"'`*]*([A-Za-z][\w \-]{0,40}?)[\"'`*]*\s*[:=]\s*(.+?)\s*,?$")
+# Each pattern is matched in linear time: no two unbounded repeats of the same characters meet
+# (the old `\s*[-*>]?\s*` and `(.+?)\s*,?$` took minutes on a line of 100,000 spaces).
+_FENCE_TAG = re.compile(r"[a-zA-Z0-9_-]*\s*")
+_KV_LINE = re.compile(r"[-*>]?\s*[\"'`*]*([A-Za-z][\w \-]{0,40}?)[\"'`*]*\s*[:=]\s*(.+)")
 _NUMBER = re.compile(r"-?\d[\d,]*(?:\.\d+)?|-?\.\d+")
 
 
@@ -61,19 +69,29 @@ def _balanced_objects(text: str) -> list[str]:
     return sorted(found, key=len, reverse=True)
 
 
+def _fenced(text: str) -> list[str]:
+    """The insides of the text's ```-fenced blocks, without their language tags."""
+    blocks, start = [], text.find("```")
+    while start != -1:
+        end = text.find("```", start + 3)
+        if end == -1:
+            break
+        inside = text[start + 3 : end]
+        blocks.append(inside[_FENCE_TAG.match(inside).end() :])
+        start = text.find("```", end + 3)
+    return blocks
+
+
 def _load_lenient(candidate: str) -> Any:
-    try:
-        return json.loads(candidate)
-    except json.JSONDecodeError:
-        pass
     fixed = re.sub(r",\s*([}\]])", r"\1", candidate)
-    try:
-        return json.loads(fixed)
-    except json.JSONDecodeError:
-        pass
+    for attempt in (candidate, fixed):
+        try:
+            return json.loads(attempt)
+        except (ValueError, RecursionError):  # not JSON, nested too deep, an int too long
+            pass
     try:
         return ast.literal_eval(re.sub(r"\btrue\b|\bfalse\b|\bnull\b", _py_literal, fixed))
-    except (ValueError, SyntaxError, MemoryError, RecursionError):
+    except (ValueError, TypeError, SyntaxError, MemoryError, RecursionError):  # TypeError: {[]: 0}
         return None
 
 
@@ -84,16 +102,15 @@ def _py_literal(match: re.Match[str]) -> str:
 def _key_value_lines(text: str) -> dict[str, str]:
     pairs: dict[str, str] = {}
     for line in text.splitlines():
-        m = _KV_LINE.match(line)
+        m = _KV_LINE.fullmatch(line.strip())
         if m and _norm(m.group(1)) not in pairs:
-            pairs[_norm(m.group(1))] = m.group(2).strip().strip("\"'`")
+            pairs[_norm(m.group(1))] = m.group(2).removesuffix(",").strip().strip("\"'`")
     return pairs
 
 
 def _candidates(text: str) -> list[Any]:
-    blocks = [m.group(1) for m in _FENCE.finditer(text)]
     found = []
-    for chunk in [*blocks, text]:
+    for chunk in [*_fenced(text), text]:
         for candidate in [chunk.strip(), *_balanced_objects(chunk)]:
             value = _load_lenient(candidate)
             if isinstance(value, dict | list):
@@ -162,18 +179,25 @@ def _coerce_scalar(value: Any, tp: type, path: str) -> Any:
         raise _FieldError(f"{path}: expected a boolean, got {value!r}")
     if isinstance(value, bool):
         raise _FieldError(f"{path}: expected a number, got {value!r}")
-    if isinstance(value, int | float):
-        number = float(value)
-    else:
-        m = _NUMBER.search(str(value))
-        if m is None:
-            raise _FieldError(f"{path}: expected a number, got {value!r}")
-        number = float(m.group(0).replace(",", ""))
+    m = None if isinstance(value, int | float) else _NUMBER.search(str(value))
+    if m is None and not isinstance(value, int | float):
+        raise _FieldError(f"{path}: expected a number, got {value!r}")
+    try:
+        number = float(value if m is None else m.group(0).replace(",", ""))
+    except OverflowError:  # an integer beyond float range
+        number = math.inf
+    if not math.isfinite(number):  # NaN, 1e999, or 400 digits
+        raise _FieldError(f"{path}: expected a finite number, got {_short(value)}")
     if tp is int:
         if number != int(number):
             raise _FieldError(f"{path}: expected an integer, got {value!r}")
         return int(number)
     return number
+
+
+def _short(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 60 else f"{text[:60]}... ({len(text)} characters)"
 
 
 def _coerce_sequence(value: Any, args: tuple, origin: Any, path: str) -> Any:
@@ -276,6 +300,8 @@ def parse_structured(text: str, schema_type: type[T]) -> T:
             return coerce(candidate, schema_type)
         except _FieldError as exc:
             reasons.append(str(exc))
+        except RecursionError:
+            reasons.append("the value is nested too deeply")
     reason = reasons[0] if reasons else "no JSON object or key: value lines found"
     raise StructuredOutputError(reason, text, name)
 
@@ -315,14 +341,16 @@ def complete_structured(
     ``repairs`` more tries.
 
     Raises:
-        StructuredOutputError: When the last reply still cannot be parsed.
+        StructuredOutputError: When the last reply still cannot be parsed, or would show a
+            piece of the backend's secret (:func:`~edusim.llm.guard.parse_reply`).
         LLMError: When the backend fails.
     """
     history = list(messages)
+    name = getattr(schema_type, "__name__", str(schema_type))
     for attempt in range(repairs + 1):
         text = backend.chat(history, temperature=temperature, max_tokens=max_tokens)
         try:
-            return parse_structured(text, schema_type)
+            return parse_reply(backend, text, lambda t: parse_structured(t, schema_type), name)
         except StructuredOutputError as exc:
             if attempt == repairs:
                 raise

@@ -4,7 +4,8 @@
 background thread and speaks ``POST /v1/chat/completions``, plain and streaming (server-sent
 events with chunked transfer encoding), and ``GET /v1/models``. Its :attr:`~StubChatServer.mode`
 makes it misbehave on purpose: die in the middle of a stream, answer garbage, hang, or reject
-the key. Every request is recorded for assertions.
+the key; in ``RAW`` mode (:meth:`~StubChatServer.serve`) it sends a given :class:`RawReply`
+byte for byte, for hostile-input tests. Every request is recorded for assertions.
 
 Example:
     >>> with StubChatServer(reply="Hi there") as server:
@@ -28,7 +29,7 @@ from edusim.llm.base import user  # noqa: F401  (used by the module example)
 from edusim.llm.openai_backend import OpenAIBackend
 from edusim.llm.settings import BackendKind, LLMSettings
 
-__all__ = ["StubChatServer", "StubMode", "StubRequest"]
+__all__ = ["RawReply", "StubChatServer", "StubMode", "StubRequest"]
 
 Reply = Callable[[list[dict[str, Any]]], str]
 
@@ -44,6 +45,33 @@ class StubMode(str, Enum):
     SERVER_ERROR = "server_error"  # HTTP 500
     WRONG_SHAPE = "wrong_shape"  # HTTP 200 JSON whose "choices" is a number
     TRICKLE = "trickle"  # a valid reply, one byte every ``trickle_s`` seconds
+    RAW = "raw"  # the :class:`RawReply` in ``raw``, verbatim, to every chat request
+
+
+@dataclass(frozen=True)
+class RawReply:
+    """One HTTP answer that ``RAW`` mode sends as it is, whatever the request asked for.
+
+    Attributes:
+        status: The status code (any integer; the reason phrase is the standard one or empty).
+        headers: Header lines as sent. The stub adds ``Connection: close`` and, unless given
+            here, the framing header that fits ``body``.
+        body: Bytes sent with a ``Content-Length``, or a tuple of pieces sent as chunks
+            (chunked transfer encoding, as servers stream server-sent events).
+        cut: Hang up early: after half of the bytes, or before the terminating chunk.
+
+    Example:
+        >>> body = b'{"choices": [{"message": {"content": "as sent"}}]}'
+        >>> with StubChatServer() as server:
+        ...     server.serve(RawReply(body=body))
+        ...     server.backend().chat([user("hi")])
+        'as sent'
+    """
+
+    status: int = 200
+    headers: tuple[tuple[str, str], ...] = (("Content-Type", "application/json"),)
+    body: bytes | tuple[bytes, ...] = b""
+    cut: bool = False
 
 
 @dataclass(frozen=True)
@@ -92,6 +120,7 @@ class StubChatServer:
         self.hang_s = hang_s
         self.trickle_s = trickle_s
         self.error_text = error_text
+        self.raw: RawReply | None = None
         self.requests: list[StubRequest] = []
         self._closing = threading.Event()
         self._lock = threading.Lock()
@@ -121,6 +150,10 @@ class StubChatServer:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+    def serve(self, raw: RawReply) -> None:
+        """Answer every chat request with ``raw`` from now on (``RAW`` mode)."""
+        self.raw, self.mode = raw, StubMode.RAW
 
     # -- client side -----------------------------------------------------------------------
     @property
@@ -237,7 +270,9 @@ class _StubHandler(BaseHTTPRequestHandler):
         stub, mode = self.stub, self.stub.mode
         sent = self.headers.get("Authorization", "").removeprefix("Bearer ").strip()
         custom = stub.error_text(sent) if stub.error_text else None
-        if mode is StubMode.UNAUTHORIZED or (stub.api_key and sent != stub.api_key):
+        if mode is StubMode.RAW:
+            self._send_raw(stub.raw or RawReply())
+        elif mode is StubMode.UNAUTHORIZED or (stub.api_key and sent != stub.api_key):
             message = custom or f"Incorrect API key provided: {sent}. Find your key elsewhere."
             self._send_json(401, {"error": {"message": message, "code": "invalid_api_key"}})
         elif mode is StubMode.HANG:
@@ -254,6 +289,28 @@ class _StubHandler(BaseHTTPRequestHandler):
         else:
             self._send_json(200, stub._completion(stub._text_for(body)),
                             die=mode is StubMode.DIE_MID_STREAM)
+
+    def _send_raw(self, raw: RawReply) -> None:
+        chunked = isinstance(raw.body, tuple)
+        framing = ("Transfer-Encoding", "chunked") if chunked else (
+            "Content-Length", str(len(raw.body)))
+        given = {name.lower() for name, _ in raw.headers}
+        self.send_response(raw.status)
+        for name, value in [*raw.headers, ("Connection", "close")]:
+            self.send_header(name, value)
+        if framing[0].lower() not in given:
+            self.send_header(*framing)
+        self.end_headers()
+        if chunked:
+            for piece in raw.body:
+                self.wfile.write(f"{len(piece):x}\r\n".encode() + piece + b"\r\n")
+            if not raw.cut:
+                self.wfile.write(b"0\r\n\r\n")
+        else:
+            self.wfile.write(raw.body[: len(raw.body) // 2] if raw.cut else raw.body)
+        self.wfile.flush()
+        if raw.cut:
+            self.connection.shutdown(socket.SHUT_RDWR)
 
     def _trickle(self, data: bytes) -> None:
         """Send ``data`` one byte at a time until done, the server closes or the client leaves."""

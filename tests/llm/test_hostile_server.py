@@ -5,21 +5,48 @@ Every test talks HTTP to the stub server on 127.0.0.1 (never a mock that skips H
 
 from __future__ import annotations
 
+import dataclasses
+import json
 import os
 import subprocess
 import sys
 import time
+from typing import Literal
 
 import pytest
 from typer.testing import CliRunner
 
 from edusim.cli import app
-from edusim.llm import LLMError, LLMErrorKind, redact, user
-from edusim.llm.testing import StubChatServer, StubMode
+from edusim.llm import (
+    LLMError,
+    LLMErrorKind,
+    StructuredOutputError,
+    StructuredTask,
+    complete_structured,
+    redact,
+    user,
+)
+from edusim.llm.testing import RawReply, StubChatServer, StubMode
 
 SECRET = "sk-hostile-0123456789abcdefXYZ"
 CLI = "from edusim.cli import main; main()"
 TURN = '{{"move": "focus", "text": "{text}", "step": 1}}'
+
+
+@dataclasses.dataclass(frozen=True)
+class Turn:
+    move: Literal["focus", "probing"]
+    text: str
+
+
+class TurnTask(StructuredTask[Turn]):
+    output_type = Turn
+
+    def messages(self):
+        return [user("your turn")]
+
+    def offline(self, rng):
+        return Turn("focus", "offline")
 
 
 def _chain(exc: BaseException) -> list[BaseException]:
@@ -140,3 +167,58 @@ def test_choices_that_are_not_a_list_are_a_malformed_reply(stream):
         with pytest.raises(LLMError) as info:
             backend.chat([user("go")]) if not stream else list(backend.stream([user("go")]))
     assert info.value.kind in (LLMErrorKind.MALFORMED, LLMErrorKind.STREAM)
+
+
+# Found by tests/llm/test_hostile_replies.py (each pinned here with the reply that found it).
+JSON = (("Content-Type", "application/json"),)
+SSE = (("Content-Type", "text/event-stream"),)
+
+
+def test_json_nested_past_the_recursion_limit_is_a_malformed_reply():
+    # Was: RecursionError out of chat (the client's JSON decoder, uncaught).
+    with StubChatServer() as server:
+        server.serve(RawReply(200, JSON, b"[" * 100_000 + b"]" * 100_000))
+        with pytest.raises(LLMError) as info:
+            server.backend(api_key=SECRET).chat([user("go")])
+    assert info.value.kind is LLMErrorKind.MALFORMED and "does not parse" in str(info.value)
+
+
+@pytest.mark.parametrize("key", [None, SECRET])
+def test_streamed_piece_that_is_not_text_is_a_malformed_reply(key):
+    # Was: without a key the int was yielded as a piece; with one, a TypeError reported as
+    # "broke off after 1 piece(s): can only concatenate str".
+    event = b'data: {"choices": [{"delta": {"content": 5}, "finish_reason": "stop"}]}\n\n'
+    with StubChatServer() as server:
+        server.serve(RawReply(200, SSE, (event, b"data: [DONE]\n\n")))
+        received = []
+        with pytest.raises(LLMError) as info:
+            received.extend(server.backend(api_key=key).stream([user("go")]))
+    assert received == [] and info.value.kind is LLMErrorKind.MALFORMED
+    assert "a streamed piece is int, not text" in str(info.value)
+
+
+def _escaped(text: str) -> str:
+    return "".join(f"\\u{ord(c):04x}" for c in text)
+
+
+@pytest.mark.parametrize("content", [
+    f'{{"move": "focus", "text": "{_escaped(SECRET[:6])}"}}',  # JSON escapes
+    f"{{'move': 'focus', 'text': '{SECRET[:5]}' '{SECRET[5:10]}'}}",  # adjacent literals
+    f'{{"move": "{_escaped(SECRET)}", "text": "hi"}}',  # quoted back in the field error
+    "{'move': 'focus', 'text': 0x1E240}",  # 123456, a run of the key's digits
+])
+def test_structured_output_never_spells_out_the_key(content):
+    # Was: the backend masked the raw text, then parsing decoded the key into the value
+    # (Turn(text='sk-hos')) or into the error ("'sk-hostile-...' is not one of [...]").
+    body = json.dumps({"choices": [{"message": {"content": content}}]}).encode()
+    with StubChatServer() as server:
+        server.serve(RawReply(200, JSON, body))
+        backend = server.backend(api_key=SECRET)
+        assert redact(backend.chat([user("go")]), SECRET) == content  # nothing to mask raw
+        with pytest.raises(StructuredOutputError) as info:
+            complete_structured(backend, [user("go")], Turn, repairs=0)
+        with pytest.raises(StructuredOutputError) as answer_info:
+            backend.answer(TurnTask())
+    for err in (info.value, answer_info.value):
+        for exc in _chain(err):
+            assert SECRET[:6] not in f"{exc} {exc.args} {vars(exc)}"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import time
 from enum import Enum
 from typing import Literal
 
@@ -157,3 +158,44 @@ def test_offline_backend_is_seeded_and_refuses_free_chat():
     with pytest.raises(LLMError) as info:
         b1.chat([user("hello")])
     assert info.value.kind is LLMErrorKind.UNSUPPORTED
+
+
+@dataclasses.dataclass(frozen=True)
+class Reading:
+    clarity: float
+    depth: int
+
+
+# Found by tests/llm/test_hostile_replies.py: each of these raised something other than
+# StructuredOutputError (RecursionError, ValueError, OverflowError, ValueError, TypeError).
+@pytest.mark.parametrize(("text", "fragment"), [
+    ("[" * 50_000 + "]" * 50_000, "no JSON object"),
+    ('{"clarity": 1, "depth": ' + "9" * 5000 + "}", "no JSON object"),
+    ('{"clarity": 1e999, "depth": 1}', "clarity: expected a finite number, got inf"),
+    ('{"clarity": 1, "depth": NaN}', "depth: expected a finite number, got nan"),
+    ('{"clarity": 1, "depth": "' + "9" * 400 + '"}', "depth: expected a finite number"),
+    ("{[1]: 2}", "no JSON object"),
+])
+def test_numbers_and_nesting_beyond_reading_are_a_structured_output_error(text, fragment):
+    with pytest.raises(StructuredOutputError) as info:
+        parse_structured(text, Reading)
+    assert fragment in str(info.value) and len(str(info.value)) < 300
+
+
+@pytest.mark.parametrize("text", [
+    " " * 100_000,  # took ~125 s: `\s*[-*>]?\s*` in the key: value pattern
+    "clarity: 1" + " " * 100_000 + "x",  # `(.+?)\s*,?$`
+    "```" + "\n" * 100_000,  # the code-fence pattern, `\s*\n?(.*?)```
+])
+def test_long_runs_of_whitespace_parse_in_linear_time(text):
+    start = time.monotonic()
+    with pytest.raises(StructuredOutputError):
+        parse_structured(text, Score)
+    assert time.monotonic() - start < 5.0  # linear: ~0.05 s; quadratic: minutes
+
+
+def test_key_value_lines_and_fences_read_as_before():
+    lines = " - Clarity: 71 ,\n  depth = '55'\n"
+    assert parse_structured(lines, Score) == Score(clarity=71, depth=55)
+    text = 'a ```json\n{"clarity": 1, "depth": 2}``` b ```{"clarity": 3}```'
+    assert parse_structured(text, Score) == Score(clarity=1, depth=2)
