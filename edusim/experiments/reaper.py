@@ -3,9 +3,11 @@
 Ray fate-shares its GCS and raylet with a driver that started them, but not every process it
 starts (its dashboard and runtime-env agents outlive a driver killed with SIGKILL). A driver
 that starts its own Ray therefore also starts this reaper in a session of its own:
-``python -m edusim.experiments.reaper DRIVER_PID``. While the driver lives, the reaper notes
-its descendants every second; when the driver dies, it sends SIGKILL to each of them still
-running (checked by start time, so a reused pid is never hit) and exits.
+``python -I .../reaper.py DRIVER_PID`` (this file as a script: standard library only, so it
+starts in milliseconds). While the driver lives, the reaper notes its descendants every
+second; when the driver dies, it sends SIGKILL to each of them still running (checked by start
+time, so a reused pid is never hit) and exits. :func:`start_reaper` returns once the reaper
+has taken its first look, so a driver killed right after it still has what it started reaped.
 
 Example:
     >>> import os
@@ -16,6 +18,7 @@ Example:
 from __future__ import annotations
 
 import os
+import select
 import signal
 import subprocess
 import sys
@@ -55,24 +58,39 @@ def descendants(pid: int) -> dict[int, int]:
     return found
 
 
-def start_reaper(driver_pid: int | None = None) -> subprocess.Popen | None:
-    """Start the reaper for ``driver_pid`` (this process by default); ``None`` off Linux."""
+def start_reaper(driver_pid: int | None = None, ready_s: float = 30.0
+                 ) -> subprocess.Popen | None:
+    """Start the reaper for ``driver_pid`` (this process by default); ``None`` off Linux.
+
+    Returns once the reaper has noted the driver's descendants (or after ``ready_s``).
+    """
     if not _PROC.is_dir():
         return None
-    return subprocess.Popen(
-        [sys.executable, "-m", "edusim.experiments.reaper", str(driver_pid or os.getpid())],
-        stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    reaper = subprocess.Popen(
+        [sys.executable, "-I", str(Path(__file__).resolve()), str(driver_pid or os.getpid())],
+        stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
         start_new_session=True,
     )
+    with reaper.stdout:  # one line after its first look; nothing is written after it
+        if select.select([reaper.stdout], [], [], ready_s)[0]:
+            reaper.stdout.readline()
+    return reaper
 
 
 def _reap(driver: int) -> None:
     me = os.getpid()
     seen: dict[int, int] = {}
+    ready = False
     while _stat(driver) is not None:
         seen.update(descendants(driver))
         seen.pop(me, None)
         seen = {pid: start for pid, start in seen.items() if _stat(pid) is not None}
+        if not ready:  # the handshake start_reaper waits for (a pipe, not a console)
+            ready = True
+            try:
+                os.write(sys.stdout.fileno(), b"ready\n")
+            except OSError:  # start_reaper stopped waiting and closed the pipe
+                pass
         time.sleep(INTERVAL_S)
     for pid, start in seen.items():
         stat = _stat(pid)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import shutil
 import tarfile
 import tracemalloc
 import warnings
@@ -126,3 +127,14 @@ def test_an_archive_is_bounded_before_it_is_extracted(tmp_path):
             pass
     with open_sources(archive, max_archive_bytes=100_000) as files:
         assert [f.key.rsplit("!", 1)[1] for f in files] == ["KT1/u1.csv"]
+
+
+def test_an_archive_larger_than_the_free_space_is_refused_before_it_is_extracted(
+        tmp_path, monkeypatch):
+    """Issue 12.8: 5b7f1e5 extracted a member whatever it expanded to and whatever was free."""
+    archive = _zip(tmp_path / "big.zip", [("KT1/u1.csv", "0" * 100_000)])
+    real = shutil.disk_usage
+    monkeypatch.setattr(shutil, "disk_usage", lambda path: real(path)._replace(free=1_000))
+    with pytest.raises(DataError, match=r"expand to 100,000 bytes, more than the 1,000"):
+        with open_sources([archive]):
+            pass

@@ -32,6 +32,28 @@ def test_same_name_in_another_folder_is_another_file(tmp_path, contents):
     assert store.counts()["files"] == 2
 
 
+KT4 = ("timestamp,action_type,item_id,cursor_time,source,user_answer,platform\n"
+       "100,enter,b1,,sprint,,web\n200,respond,q1,,sprint,a,web\n300,submit,b1,,sprint,,web\n")
+
+
+def test_another_data_set_with_the_same_learner_names_replaces_nothing(tmp_path, contents):
+    """Issue 12.1, the README's flow (KT1 u1..u20, then the KT4 sample: "5 replaced"): a KT4
+    u1.csv is refused as a user clash, and the KT1 rows of u1 stay."""
+    store = Store(tmp_path / "db.duckdb")
+    for k in (1, 2, 3):
+        write(tmp_path / "KT1" / f"u{k}.csv", A)
+    store.ingest([tmp_path / "KT1"], "ednet-kt1", contents=contents)
+    before = read_store(store.path)
+    for k in (1, 2):
+        write(tmp_path / "KT4" / f"u{k}.csv", KT4)
+    with pytest.raises(DataError, match=r"KT4/u1.csv, column 'user_id': user clash"):
+        store.ingest([tmp_path / "KT4"], "ednet-kt4", contents=contents)
+    report = store.ingest([tmp_path / "KT4"], "ednet-kt4", contents=contents, errors="skip")
+    assert (report.files_replaced, report.rows_added) == (0, 0)
+    assert [i.kind for i in report.issues] == ["user clash", "user clash"]
+    assert read_store(store.path).equals(before)
+
+
 def test_a_file_of_another_format_with_the_same_name_adds_rows(tmp_path, contents):
     """Issue 12.1: a DKT file named u1.csv is not the EdNet file u1.csv."""
     store = Store(tmp_path / "db.duckdb")

@@ -153,3 +153,34 @@ def test_killed_driver_leaves_no_worker_and_resume_matches_an_uninterrupted_run(
     resumed = run_spec(ExperimentSpec.from_dict(spec), out, resume=True, workers=2)
     whole = run_spec(ExperimentSpec.from_dict(spec), tmp_path / "whole", workers=1)
     pd.testing.assert_frame_equal(resumed, whole)
+
+
+EARLY_KILL = """
+import subprocess, sys, time
+from edusim.experiments.reaper import start_reaper
+child = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(120)"])
+start_reaper()
+print(child.pid, flush=True)
+time.sleep(120)
+"""
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
+def test_killed_driver_right_after_it_started_its_reaper_leaves_no_child():
+    """Issue 12.9: the reaper took seconds to start (it imported edusim.experiments) and only
+    knew what it had seen while the driver lived, so a driver killed in that window (Ray's
+    agents just started) left its children running; start_reaper returns after a first look."""
+    driver = subprocess.Popen([sys.executable, "-c", EARLY_KILL], stdout=subprocess.PIPE,
+                              text=True)
+    try:
+        child = int(driver.stdout.readline())
+    finally:
+        driver.send_signal(signal.SIGKILL)
+        driver.wait()
+    killed = time.monotonic()
+    while _alive(child) and time.monotonic() - killed < 15:
+        time.sleep(0.1)
+    outlived = time.monotonic() - killed
+    if _alive(child):
+        os.kill(child, signal.SIGKILL)
+    assert outlived < 5.0, f"the driver's child outlived it by {outlived:.1f} s"
