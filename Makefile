@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.edusim-installed
 
-.PHONY: demo test lint bench clean
+.PHONY: demo test lint bench screenshots clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -27,6 +27,11 @@ lint: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/env_throughput.py
+
+# The README's app screenshots, from the browser test (headless Chromium).
+screenshots: $(STAMP)
+	bash .ci/browser-deps
+	EDUSIM_SCREENSHOTS=docs/screenshots $(BIN)/python -m pytest -q tests/app/test_browser.py
 
 clean:
 	rm -rf $(VENV) runs .pytest_cache

@@ -2,8 +2,9 @@
 
 One tutoring exchange, one planner run (which must keep to the lesson's length), a lab run,
 a lab run stopped with the app's button and one stopped with Streamlit's own Stop, and the
-explorer's sample; a screenshot of every page goes to ``docs/screenshots/`` (or
-``$EDUSIM_SCREENSHOTS``). Skipped only when
+explorer's sample; a screenshot of every page goes to ``$EDUSIM_SCREENSHOTS`` (default: a
+folder in the system's temporary folder, so a test run changes no tracked file; ``make
+screenshots`` refreshes the README's ``docs/screenshots/``). Skipped only when
 ``/usr/bin/chromium`` is absent (CI installs it with ``.ci/browser-deps``); no browser is ever
 downloaded.
 """
@@ -15,6 +16,7 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from collections.abc import Iterator
@@ -23,11 +25,9 @@ from pathlib import Path
 import pytest
 
 CHROMIUM = Path("/usr/bin/chromium")
-#: Where the screenshots go (the README shows them); EDUSIM_SCREENSHOTS overrides it.
-SHOTS = Path(
-    os.environ.get("EDUSIM_SCREENSHOTS")
-    or Path(__file__).resolve().parents[2] / "docs" / "screenshots"
-)
+#: Where the screenshots go: EDUSIM_SCREENSHOTS (``make screenshots`` sets the README's folder).
+SHOTS = Path(os.environ.get("EDUSIM_SCREENSHOTS")
+             or Path(tempfile.gettempdir()) / "edusim-screenshots")
 FLAGS = [
     "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
     "--disable-component-update", "--disable-sync", "--no-first-run",
