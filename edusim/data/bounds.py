@@ -15,7 +15,7 @@ Example:
     ...
     edusim.data.bounds.LineTooLong: f.csv, line 1: longer than 4 bytes
     >>> clip("y" * 300, 12)
-    'yyyyyyyyyyyy... (300 characters)'
+    'yyyyyyyyyyyy... [288 more characters]'
 """
 
 from __future__ import annotations
@@ -24,6 +24,8 @@ from collections.abc import Iterable, Iterator
 from typing import BinaryIO
 
 import numpy as np
+
+from edusim.text import MAX_QUOTE_CHARS, clip
 
 __all__ = [
     "MAX_LINE_BYTES",
@@ -47,8 +49,6 @@ MAX_COLUMNS = 4096
 MAX_ARCHIVE_BYTES = 64 << 30
 #: Files larger than this are never read into memory whole (hashed in chunks, then streamed).
 MAX_BLOB_BYTES = 64 << 20
-#: The most characters of input text an error message quotes.
-MAX_QUOTE_CHARS = 200
 
 
 class LineTooLong(ValueError):
@@ -131,8 +131,3 @@ def first_long_line_in_file(path, limit: int = MAX_LINE_BYTES) -> int | None:
             return None
         handle.seek(0)
         return first_long_line(iter(lambda: handle.read(1 << 20), b""), limit)
-
-
-def clip(text: str, limit: int = MAX_QUOTE_CHARS) -> str:
-    """``text`` cut to ``limit`` characters, saying how long it was."""
-    return text if len(text) <= limit else f"{text[:limit]}... ({len(text):,} characters)"

@@ -19,7 +19,6 @@ Unicode text (a lone surrogate)
 from __future__ import annotations
 
 import json
-import reprlib
 import sys
 import textwrap
 from collections.abc import Mapping
@@ -31,6 +30,8 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover - Python 3.10
     import tomli as tomllib
 
+from edusim.text import shown
+
 __all__ = ["MAX_DEPTH", "MAX_ERROR_CHARS", "MAX_SPEC_BYTES", "check_document", "error_text",
            "read_document", "shown"]
 
@@ -41,26 +42,6 @@ MAX_SPEC_BYTES = 16 << 20
 MAX_DEPTH = 32
 #: The most characters of another component's error (an env's, a teacher's) a message quotes.
 MAX_ERROR_CHARS = 400
-
-
-class _Shown(reprlib.Repr):
-    def repr_int(self, x: int, level: int) -> str:  # repr() refuses ints over 4,300 digits
-        return repr(x) if x.bit_length() <= 256 else f"<a {x.bit_length()}-bit integer>"
-
-
-_SHOWN = _Shown()
-_SHOWN.maxstring = _SHOWN.maxother = 80
-_SHOWN.maxlist = _SHOWN.maxdict = 8
-
-
-def shown(value: Any) -> str:
-    """``repr(value)``, cut short for a message (long text, lists and tables are elided).
-
-    Example:
-        >>> shown(list(range(100)))
-        '[0, 1, 2, 3, 4, 5, 6, 7, ...]'
-    """
-    return _SHOWN.repr(value)
 
 
 def error_text(exc: BaseException) -> str:

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from enum import Enum
 
+from edusim.text import clip
+
 __all__ = ["LLMError", "LLMErrorKind", "StructuredOutputError", "clip", "redact"]
 
 
@@ -104,15 +106,3 @@ def redact(text: str, secret: str | None) -> str:
         cursor = stop
     pieces.append(text[cursor:])
     return "".join(pieces)
-
-
-def clip(text: str, limit: int = 2000) -> str:
-    """``text`` cut to ``limit`` characters, saying how much was left out.
-
-    Example:
-        >>> clip("abcdef", 3)
-        'abc... [3 more characters]'
-    """
-    if len(text) <= limit:
-        return text
-    return f"{text[:limit]}... [{len(text) - limit} more characters]"

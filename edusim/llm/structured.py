@@ -27,6 +27,7 @@ from typing import Any, TypeVar
 from edusim.llm.base import ChatBackend, Message, assistant, user
 from edusim.llm.errors import StructuredOutputError
 from edusim.llm.guard import parse_reply
+from edusim.text import shown
 
 __all__ = ["parse_structured", "complete_structured", "coerce", "schema_hint"]
 
@@ -176,28 +177,24 @@ def _coerce_scalar(value: Any, tp: type, path: str) -> Any:
             return True
         if text in ("false", "no", "0", "n"):
             return False
-        raise _FieldError(f"{path}: expected a boolean, got {value!r}")
+        raise _FieldError(f"{path}: expected a boolean, got {shown(value)}")
     if isinstance(value, bool):
-        raise _FieldError(f"{path}: expected a number, got {value!r}")
+        raise _FieldError(f"{path}: expected a number, got {shown(value)}")
     m = None if isinstance(value, int | float) else _NUMBER.search(str(value))
     if m is None and not isinstance(value, int | float):
-        raise _FieldError(f"{path}: expected a number, got {value!r}")
+        raise _FieldError(f"{path}: expected a number, got {shown(value)}")
     try:
         number = float(value if m is None else m.group(0).replace(",", ""))
     except OverflowError:  # an integer beyond float range
         number = math.inf
     if not math.isfinite(number):  # NaN, 1e999, or 400 digits
-        raise _FieldError(f"{path}: expected a finite number, got {_short(value)}")
+        raise _FieldError(f"{path}: expected a finite number, got {shown(value)}")
     if tp is int:
         if number != int(number):
-            raise _FieldError(f"{path}: expected an integer, got {value!r}")
+            raise _FieldError(f"{path}: expected an integer, got {shown(value)}")
         return int(number)
     return number
 
-
-def _short(value: Any) -> str:
-    text = repr(value)
-    return text if len(text) <= 60 else f"{text[:60]}... ({len(text)} characters)"
 
 
 def _coerce_sequence(value: Any, args: tuple, origin: Any, path: str) -> Any:
@@ -238,7 +235,8 @@ def _coerce_choice(value: Any, tp: Any, path: str) -> Any:
     for option, labels in options:
         if value == option or text in labels:
             return option
-    raise _FieldError(f"{path}: {value!r} is not one of {[labels[0] for _, labels in options]}")
+    choices = [labels[0] for _, labels in options]
+    raise _FieldError(f"{path}: {shown(value)} is not one of {choices}")
 
 
 def coerce(value: Any, tp: Any, path: str = "") -> Any:

@@ -199,3 +199,15 @@ def test_key_value_lines_and_fences_read_as_before():
     assert parse_structured(lines, Score) == Score(clarity=71, depth=55)
     text = 'a ```json\n{"clarity": 1, "depth": 2}``` b ```{"clarity": 3}```'
     assert parse_structured(text, Score) == Score(clarity=1, depth=2)
+
+
+@pytest.mark.parametrize("text", [
+    '{"clarity": "' + "x" * 200_000 + '", "depth": 1}',  # a number field
+    '{"clarity": 1, "depth": {"a": "' + "y" * 200_000 + '"}}',  # an int field
+])
+def test_a_huge_wrong_value_is_quoted_in_a_few_characters(text):
+    """The whole value went into the message, and from there into the repair prompt."""
+    with pytest.raises(StructuredOutputError) as info:
+        parse_structured(text, Reading)
+    assert "expected a number" in str(info.value) or "expected an integer" in str(info.value)
+    assert len(str(info.value)) < 500
