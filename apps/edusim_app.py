@@ -1,7 +1,9 @@
 """edusim for educators: the Streamlit entry script (``edusim app`` runs it).
 
 Run it with ``edusim app`` (or ``streamlit run apps/edusim_app.py``). Each page lives in
-``pages/``; the sidebar holds the language-backend settings shared by every page.
+``views/``: a folder named ``pages/`` would also be found by Streamlit's older page discovery,
+and opening ``/lab`` directly then showed bare file names in the sidebar and no settings. The
+sidebar holds the language-backend settings shared by every page.
 """
 
 from __future__ import annotations
@@ -18,11 +20,11 @@ HERE = Path(__file__).parent
 st.set_page_config(page_title="edusim for educators", page_icon=":material/school:", layout="wide")
 
 PAGES = [
-    st.Page(HERE / "pages/home.py", title="Start here", icon=":material/home:", default=True),
-    st.Page(HERE / "pages/tutor.py", title="Tutor", icon=":material/forum:"),
-    st.Page(HERE / "pages/planner.py", title="Lesson planner", icon=":material/event_note:"),
-    st.Page(HERE / "pages/lab.py", title="Curriculum lab", icon=":material/science:"),
-    st.Page(HERE / "pages/explorer.py", title="Data explorer", icon=":material/table_chart:"),
+    st.Page(HERE / "views/home.py", title="Start here", icon=":material/home:", default=True),
+    st.Page(HERE / "views/tutor.py", title="Tutor", icon=":material/forum:"),
+    st.Page(HERE / "views/planner.py", title="Lesson planner", icon=":material/event_note:"),
+    st.Page(HERE / "views/lab.py", title="Curriculum lab", icon=":material/science:"),
+    st.Page(HERE / "views/explorer.py", title="Data explorer", icon=":material/table_chart:"),
 ]
 
 page = st.navigation(PAGES)

@@ -33,9 +33,9 @@ def harness(apps: str, page: str) -> None:
 
 
 def run_page(page: str) -> AppTest:
-    """Run the sidebar and ``apps/pages/<page>.py`` once."""
+    """Run the sidebar and ``apps/views/<page>.py`` once."""
     at = AppTest.from_function(
-        harness, args=(str(APPS), str(APPS / "pages" / f"{page}.py")), default_timeout=TIMEOUT
+        harness, args=(str(APPS), str(APPS / "views" / f"{page}.py")), default_timeout=TIMEOUT
     )
     return at.run()
 

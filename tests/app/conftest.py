@@ -9,7 +9,7 @@ from .app_helpers import run_page
 
 @pytest.fixture
 def open_page():
-    """``open_page("lab")`` runs the sidebar and ``apps/pages/lab.py`` and checks no exception."""
+    """``open_page("lab")`` runs the sidebar and ``apps/views/lab.py`` and checks no exception."""
 
     def _open(page: str):
         at = run_page(page)

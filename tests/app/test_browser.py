@@ -147,6 +147,19 @@ def test_home(browser_page, app_url):
     _shows_after_the_run(browser_page, "Offline (built-in, no network)", "home")
 
 
+def test_a_page_opened_by_its_address_keeps_the_names_and_the_settings(browser_page, app_url):
+    """Opening /lab directly listed the page files by name (edusim app, explorer, home, lab...)
+    and ran the page without the settings panel: the pages sat in a folder named pages/."""
+    page = browser_page
+    _open(page, f"{app_url}/lab", "Curriculum lab")
+    _idle(page)
+    shown = {n.strip() for n in page.locator('[data-testid="stSidebarNav"]').inner_text()
+             .split("\n")}  # the titles, and the names of their icons
+    assert {"Start here", "Tutor", "Lesson planner", "Curriculum lab", "Data explorer"} <= shown
+    assert not {"edusim app", "lab", "explorer", "planner", "tutor"} & shown
+    assert page.get_by_text("Offline (built-in, no network)").is_visible()
+
+
 def test_one_tutoring_exchange(browser_page, app_url):
     page = browser_page
     _open(page, f"{app_url}/tutor", "Tutor")

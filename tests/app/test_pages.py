@@ -8,18 +8,18 @@ from streamlit.testing.v1 import AppTest
 from .app_helpers import APP, TIMEOUT
 
 PAGES = {
-    "pages/home.py": "edusim for educators",
-    "pages/tutor.py": "Tutor",
-    "pages/planner.py": "Lesson planner",
-    "pages/lab.py": "Curriculum lab",
-    "pages/explorer.py": "Data explorer",
+    "views/home.py": "edusim for educators",
+    "views/tutor.py": "Tutor",
+    "views/planner.py": "Lesson planner",
+    "views/lab.py": "Curriculum lab",
+    "views/explorer.py": "Data explorer",
 }
 
 
 def test_start_page_and_sidebar():
     at = AppTest.from_file(str(APP), default_timeout=TIMEOUT).run()
     assert not at.exception
-    assert at.title[0].value == PAGES["pages/home.py"]
+    assert at.title[0].value == PAGES["views/home.py"]
     assert at.radio(key="llm_choice").value.startswith("Offline")
 
 
