@@ -13,6 +13,7 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
+from edusim.curriculum import load_builtin
 from edusim.data import DataError, load
 
 SAMPLE = Path(__file__).parent / "samples" / "fractions_class.csv"
@@ -40,8 +41,14 @@ def _options(kind: str) -> dict:
 
 @st.cache_data(show_spinner="Loading the sample...")
 def sample() -> pd.DataFrame:
-    """The shipped sample: a simulated class on the fractions curriculum."""
-    return load(SAMPLE, "csv", **_options(CANONICAL))
+    """The shipped sample: a simulated class on the fractions curriculum, its skills called
+    by the curriculum's names ("Compare fractions with different denominators"), not their
+    ids (``compare_unlike``)."""
+    frame = load(SAMPLE, "csv", **_options(CANONICAL))
+    graph = load_builtin("fractions").graph
+    names = {skill: graph.name(skill) for skill in graph.skills}
+    frame["skill_ids"] = frame["skill_ids"].map(lambda ids: [names.get(i, i) for i in ids])
+    return frame
 
 
 @st.cache_data(show_spinner="Reading the file...", max_entries=4)

@@ -100,11 +100,15 @@ def test_a_fit_on_few_answers_comes_with_a_caution(open_page):
 
 
 def test_the_sample_skills_with_few_answers_are_named_and_the_others_not(open_page):
-    """The issue's case: the sample's compare_unlike is fitted on 7 answers."""
+    """The issue's case: the sample's compare_unlike is fitted on 7 answers; skills are called
+    by their names, as a teacher reads them, never by their ids."""
     at = open_page("explorer")
     at.button(key="explorer_fit").click().run()
     (warning,) = [w.value for w in at.warning]
-    assert "compare_unlike (7 answers)" in warning and "unit" not in warning
+    assert "Compare fractions with different denominators (7 answers)" in warning
+    assert "Unit fractions" not in warning and "compare_unlike" not in warning
+    skills = at.dataframe[-1].value["skill"].tolist()
+    assert "Name the numerator and denominator" in skills and "parts" not in skills
 
 
 def test_canonical_csv_errors_name_no_database_types(open_page):
