@@ -30,10 +30,12 @@ def mastery_figure(results: pd.DataFrame, title: str = "Mean mastery over time")
     """Mean hidden mastery after each step, one line per teacher, with a 95% band over seeds."""
     figure = Figure(figsize=(7, 4.2), dpi=110)
     axes = figure.add_subplot()
+    drawn = 0
     for teacher in results["teacher"].unique():
         curves = _curves(results, teacher)
         if curves.size == 0:
             continue
+        drawn += 1
         mean = curves.mean(axis=0)
         steps = np.arange(len(mean))
         line = axes.plot(steps, mean, label=teacher, linewidth=2)[0]
@@ -45,7 +47,11 @@ def mastery_figure(results: pd.DataFrame, title: str = "Mean mastery over time")
     axes.set_ylim(0, 1)
     axes.set_title(title)
     axes.grid(alpha=0.3)
-    axes.legend(loc="upper left", frameon=False)
+    if drawn:
+        axes.legend(loc="upper left", frameon=False)
+    else:  # an env whose info has no per-step mastery (DataGen, the task box)
+        axes.text(0.5, 0.5, "these runs record no mastery per step", ha="center",
+                  va="center", transform=axes.transAxes, color="0.4")
     figure.tight_layout()
     return figure
 
