@@ -41,10 +41,17 @@ def _options(kind: str) -> dict:
 
 @st.cache_data(show_spinner="Loading the sample...")
 def sample() -> pd.DataFrame:
-    """The shipped sample: a simulated class on the fractions curriculum, its skills called
-    by the curriculum's names ("Compare fractions with different denominators"), not their
-    ids (``compare_unlike``)."""
-    frame = load(SAMPLE, "csv", **_options(CANONICAL))
+    """The shipped sample: a simulated class on the fractions curriculum (skill ids, as the
+    planner's class profile reads them)."""
+    return load(SAMPLE, "csv", **_options(CANONICAL))
+
+
+@st.cache_data(show_spinner="Loading the sample...")
+def sample_for_reading() -> pd.DataFrame:
+    """:func:`sample` with its skills called by the curriculum's names ("Compare fractions
+    with different denominators"), not their ids (``compare_unlike``), for pages that show
+    them to a teacher."""
+    frame = sample().copy()
     graph = load_builtin("fractions").graph
     names = {skill: graph.name(skill) for skill in graph.skills}
     frame["skill_ids"] = frame["skill_ids"].map(lambda ids: [names.get(i, i) for i in ids])

@@ -32,7 +32,8 @@ def _choose_data() -> tuple[str, pd.DataFrame] | None:
     source = st.radio("Data", ["Shipped sample (a simulated class)", "Upload my own"],
                       horizontal=True, key="explorer_source")
     if source.startswith("Shipped"):
-        return "sample", ui_common.guarded(ui_data.sample, "load the sample", ui_data.LOAD_ERRORS)
+        return "sample", ui_common.guarded(ui_data.sample_for_reading, "load the sample",
+                                             ui_data.LOAD_ERRORS)
     kind = st.selectbox("File format", FORMATS, key="explorer_format")
     if kind == OWN:
         st.download_button("Download a template CSV", ui_mapping.TEMPLATE_CSV,
