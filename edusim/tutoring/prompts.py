@@ -71,9 +71,11 @@ def parse_tutor_reply(text: str, n_steps: int) -> TutorTurn:
     """
     expected = 'expected {"move": focus|probing|telling|generic, "text": ..., "step": ...}'
     try:
-        reply = parse_structured(text, _Reply)
+        reply, reason = parse_structured(text, _Reply), None
     except StructuredOutputError as exc:
-        raise StructuredOutputError(f"{exc.reason}; {expected}", text, "tutor turn") from None
+        reply, reason = None, exc.reason
+    if reply is None:  # raised outside the handler: no chain holds the model's text
+        raise StructuredOutputError(f"{reason}; {expected}", text, "tutor turn")
     if not reply.text.strip():
         raise StructuredOutputError(f"the turn has an empty 'text'; {expected}", text, "tutor turn")
     step = reply.step - 1 if reply.step is not None and 1 <= reply.step <= n_steps else None

@@ -171,3 +171,14 @@ def test_rule_based_turns_carry_class_fields(sample_cases):
     view = DialogueView(case, (Turn("teacher", "?", Move.PROBING, 0), Turn("student", "Oh, 15.")))
     later = make_tutor("offline", seed=0).next_turn(view).value
     assert later.evaluation == "partially correct" and later.step == 1
+
+
+def test_a_bad_tutor_reply_raises_without_a_chain_holding_its_text():
+    """The parse error was raised inside the handler (``from None`` only hides the chain):
+    ``__context__`` still held the first error, and with it the model's text."""
+    from edusim.llm import StructuredOutputError
+    from edusim.tutoring.prompts import parse_tutor_reply
+
+    with pytest.raises(StructuredOutputError, match="expected") as info:
+        parse_tutor_reply('{"move": "dance", "text": "sk-secret-piece"}', n_steps=3)
+    assert info.value.__context__ is None and info.value.__cause__ is None
